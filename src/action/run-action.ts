@@ -1,0 +1,177 @@
+// The action: mask the credential, read and check inputs, run the shared job, then outputs, summary,
+// annotations and the artifact. The only module that reads inputs or sets outputs.
+import * as core from '@actions/core';
+import { ApiClient } from '../core/api-client.ts';
+import { createDispatcher } from '../core/http.ts';
+import { defaultLayoutOptions } from '../core/layout.ts';
+import { errorMessage, registerSecret, UserFacingError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { MANIFEST_FILE_NAME, type Manifest } from '../core/manifest.ts';
+import { formatProgress, ProgressCounter } from '../core/progress.ts';
+import { IncompleteRunError, runDownload, type RunReport } from '../core/run.ts';
+import { checkBackendSettings, createBackend } from '../backends/create-backend.ts';
+import { Inputs, Outputs, type InputName } from '../settings/input-names.ts';
+import { parseSettings, type Settings } from '../settings/parse-settings.ts';
+import { readTuning } from '../settings/tuning.ts';
+import { uploadArtifact } from './artifact-upload.ts';
+import { setRunOutputs } from './outputs.ts';
+import { writeSummary } from './summary.ts';
+import { describeSelection, noFilesMessage } from '../core/describe.ts';
+
+const MAX_ANNOTATIONS = 10;
+
+const actionLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  error: (m) => core.error(m),
+};
+
+/** Masks every credential the action may use before anything else can print it. */
+function maskCredentials(): void {
+  for (const value of [core.getInput(Inputs.apiToken), process.env.NEPTUNE_API_TOKEN, process.env.WANDB_API_KEY]) {
+    const v = value?.trim();
+    if (v) {
+      core.setSecret(v);
+      registerSecret(v);
+    }
+  }
+}
+
+export async function runAction(): Promise<void> {
+  maskCredentials();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    core.warning(`Received ${signal}: stopping downloads and removing temporary files.`);
+    controller.abort(new Error(signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await run(controller.signal);
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+    if (!(error instanceof UserFacingError) && error instanceof Error && error.stack) core.debug(errorMessage(error.stack));
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+async function run(signal: AbortSignal): Promise<void> {
+  const settings = parseSettings((name: InputName) => core.getInput(name), {
+    env: process.env,
+    baseDirectory: process.env.GITHUB_WORKSPACE || process.cwd(),
+  });
+  checkBackendSettings(settings);
+  const tuning = readTuning(process.env, settings.concurrency);
+  const dispatcher = createDispatcher(tuning.transport);
+  try {
+    const api = new ApiClient({ dispatcher, retry: tuning.retry, signal, log: actionLogger });
+    const backend = createBackend(settings, { api, log: actionLogger, signal });
+    core.info(`Resolving ${describeSelection(settings.selection)}`);
+    let progress: ProgressCounter | undefined;
+    let report: RunReport;
+    try {
+      report = await core.group('Download', () =>
+        runDownload(
+          backend,
+          {
+            destination: settings.destination,
+            manifestPath: settings.manifestPath,
+            overwrite: settings.overwrite,
+            concurrency: settings.concurrency,
+            dryRun: settings.dryRun,
+            shard: settings.shard,
+            retry: tuning.retry,
+            layout: { ...defaultLayoutOptions(settings.destination), reserved: [MANIFEST_FILE_NAME] },
+          },
+          {
+            dispatcher,
+            signal,
+            log: actionLogger,
+            onResolved: (count) => {
+              progress = new ProgressCounter(count);
+            },
+            onResult: (result) => {
+              const line = progress?.add(result);
+              if (line) core.info(formatProgress(line));
+            },
+          },
+        ),
+      );
+    } catch (error) {
+      if (error instanceof IncompleteRunError) {
+        finish(settings, error.report);
+        await writeSummary(error.report.manifest).catch(() => undefined);
+      }
+      throw error instanceof IncompleteRunError ? error.cause : error;
+    }
+    finish(settings, report);
+    const artifact = await maybeUpload(settings, report.manifest);
+    await writeSummary(report.manifest, artifact ? { artifact } : {}).catch((e: unknown) =>
+      core.warning(`Could not write the job summary: ${errorMessage(e)}`),
+    );
+    judge(settings, report, backend.name);
+    for (const [endpoint, count] of api.counts) core.debug(`API requests to ${endpoint}: ${count}`);
+  } finally {
+    await dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+function finish(settings: Settings, report: RunReport): void {
+  setRunOutputs(report, settings.destination, settings.manifestPath);
+  const t = report.manifest.totals;
+  const shard = settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count} (of ${report.resolvedCount} resolved)` : '';
+  core.info(
+    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${shard}. Manifest: ${settings.manifestPath}`,
+  );
+  annotate(report.manifest);
+}
+
+function annotate(manifest: Manifest): void {
+  const missing = manifest.files.filter((f) => f.status === 'missing');
+  for (const f of missing.slice(0, MAX_ANNOTATIONS)) {
+    core.warning(
+      `Missing in storage: ${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`} (the tracker lists it, the storage has no such file).`,
+    );
+  }
+  if (missing.length > MAX_ANNOTATIONS) core.warning(`… and ${missing.length - MAX_ANNOTATIONS} more missing files (see the manifest).`);
+}
+
+async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ name: string; url?: string } | undefined> {
+  if (!settings.artifact || settings.dryRun) return undefined;
+  const t = manifest.totals;
+  if (t.downloaded + t.skipped === 0) {
+    core.info(`Nothing was downloaded, so no artifact '${settings.artifact.name}' is uploaded.`);
+    return undefined;
+  }
+  const uploaded = await uploadArtifact(settings.artifact, manifest, settings.destination, settings.manifestPath);
+  if (!uploaded) return undefined;
+  if (uploaded.id !== undefined) core.setOutput(Outputs.artifactId, String(uploaded.id));
+  if (uploaded.url !== undefined) core.setOutput(Outputs.artifactUrl, uploaded.url);
+  if (uploaded.digest !== undefined) core.setOutput(Outputs.artifactDigest, uploaded.digest);
+  core.info(`Uploaded artifact '${settings.artifact.name}'${uploaded.id === undefined ? '' : ` (id ${uploaded.id})`}.`);
+  return { name: settings.artifact.name, url: uploaded.url };
+}
+
+/** Fails the step for failed files, and applies if-no-files-found when the selection matched nothing. */
+function judge(settings: Settings, report: RunReport, backendName: string): void {
+  const t = report.manifest.totals;
+  if (t.files === 0) {
+    const message = noFilesMessage(settings.selection, backendName, settings.shard);
+    if (settings.ifNoFilesFound === 'error') core.setFailed(message);
+    else if (settings.ifNoFilesFound === 'warn') core.warning(message);
+    else core.info(message);
+    return;
+  }
+  if (t.failed > 0) {
+    const first = report.manifest.files
+      .filter((f) => f.status === 'failed')
+      .slice(0, 5)
+      .map((f) => `${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}: ${f.error ?? 'failed'}`);
+    core.setFailed(
+      `${t.failed} of ${t.files} files could not be downloaded:\n${first.join('\n')}${t.failed > 5 ? `\n… and ${t.failed - 5} more (see ${settings.manifestPath})` : ''}`,
+    );
+  }
+}

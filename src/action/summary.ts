@@ -1,0 +1,71 @@
+// The job summary: totals, then one row per container (experiment or run) with file counts and bytes, cut
+// after MAX_ROWS rows with "and N more". Cell text is escaped: @actions/core inserts it as raw HTML.
+import * as core from '@actions/core';
+import type { Manifest } from '../core/manifest.ts';
+import { formatBytes } from '../core/progress.ts';
+
+export const MAX_ROWS = 50;
+const MAX_PROBLEMS = 20;
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+interface ContainerRow {
+  files: number;
+  downloaded: number;
+  skipped: number;
+  missing: number;
+  failed: number;
+  bytes: number;
+}
+
+export function containerRows(manifest: Manifest): [string, ContainerRow][] {
+  const rows = new Map<string, ContainerRow>();
+  for (const f of manifest.files) {
+    const row = rows.get(f.container) ?? { files: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, bytes: 0 };
+    row.files += 1;
+    if (f.status !== 'planned') row[f.status] += 1;
+    if (f.status === 'downloaded' || f.status === 'skipped') row.bytes += f.size ?? 0;
+    rows.set(f.container, row);
+  }
+  return [...rows.entries()];
+}
+
+export async function writeSummary(manifest: Manifest, extra: { artifact?: { name: string; url?: string } } = {}): Promise<void> {
+  const t = manifest.totals;
+  const kind = manifest.files[0]?.containerKind === 'experiment' ? 'Experiment' : 'Run';
+  const header = [kind, 'Files', 'Downloaded', 'Skipped', 'Missing', 'Failed', 'Bytes'].map((data) => ({ data, header: true }));
+  const rows = containerRows(manifest);
+  const table = [
+    header,
+    ...rows
+      .slice(0, MAX_ROWS)
+      .map(([name, r]) => [escapeHtml(name), ...[r.files, r.downloaded, r.skipped, r.missing, r.failed].map(String), formatBytes(r.bytes)]),
+  ];
+  const s = core.summary.addHeading(`Experiment files from ${escapeHtml(manifest.backend)} · ${escapeHtml(manifest.project)}`, 3);
+  const shard = manifest.shard ? ` (shard ${manifest.shard})` : '';
+  const verb = manifest.dryRun ? 'planned (dry run)' : 'downloaded';
+  s.addRaw(
+    `<p>${manifest.dryRun ? t.planned : t.downloaded} files ${verb}, ${t.skipped} already present, ${t.missing} missing, ${t.failed} failed — ${formatBytes(t.bytes)}${shard}.</p>`,
+    true,
+  );
+  if (rows.length > 0) s.addTable(table);
+  if (rows.length > MAX_ROWS) s.addRaw(`<p>… and ${rows.length - MAX_ROWS} more.</p>`, true);
+  const problems = manifest.files.filter((f) => f.status === 'failed' || f.status === 'missing');
+  if (problems.length > 0) {
+    const items = problems
+      .slice(0, MAX_PROBLEMS)
+      .map(
+        (f) =>
+          `${escapeHtml(f.container)}: ${escapeHtml(f.attribute)}${f.step === null ? '' : ` step ${f.step}`} — ${f.status}${f.error ? `: ${escapeHtml(f.error)}` : ''}`,
+      );
+    if (problems.length > MAX_PROBLEMS) items.push(`… and ${problems.length - MAX_PROBLEMS} more (see the manifest)`);
+    s.addDetails('Missing and failed files', `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`);
+  }
+  if (extra.artifact) {
+    const name = escapeHtml(extra.artifact.name);
+    s.addRaw(`<p>Artifact: ${extra.artifact.url ? `<a href="${escapeHtml(extra.artifact.url)}">${name}</a>` : name}</p>`, true);
+  }
+  await s.write();
+}

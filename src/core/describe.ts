@@ -1,0 +1,25 @@
+// Human descriptions of a selection for logs and the "no files" message.
+import type { NameSelector, Selection, Shard } from './types.ts';
+
+function names(selector: NameSelector): string {
+  if (selector.kind === 'regex') return `matching /${selector.pattern}/`;
+  const shown = selector.names.slice(0, 5).map((n) => `'${n}'`);
+  return `${shown.join(', ')}${selector.names.length > 5 ? ` and ${selector.names.length - 5} more` : ''}`;
+}
+
+export function describeSelection(s: Selection): string {
+  const parts = [`${s.backend} project '${s.project}'`];
+  if (s.experiments) parts.push(`experiments ${names(s.experiments)}`);
+  if (s.runs) parts.push(`runs ${names(s.runs)}`);
+  if (s.filter) parts.push(`filter ${s.filter}`);
+  if (s.attributes) parts.push(`${s.backend === 'neptune' ? 'attributes' : 'files'} ${names(s.attributes)}`);
+  if (s.pattern) parts.push(`pattern '${s.pattern}'`);
+  if (s.stepRange) parts.push(`steps ${s.stepRange.from ?? ''}:${s.stepRange.to ?? ''}`);
+  if (s.tail !== undefined) parts.push(`last ${s.tail} steps`);
+  return parts.join(', ');
+}
+
+export function noFilesMessage(s: Selection, backend: string, shard: Shard | undefined): string {
+  const where = shard ? ` in shard ${shard.index}/${shard.count}` : '';
+  return `No files were found${where} for ${describeSelection(s)} on ${backend}. Check the names, regexes and filter (a dry run lists what matches).`;
+}

@@ -1,0 +1,90 @@
+// Runs the per-file downloads with bounded concurrency over one shared dispatcher. Stops taking new files when
+// cancelled or when the disk is full, and always removes its temporary files before it returns or throws.
+import type { Dispatcher } from 'undici';
+import type { Backend } from './backend.ts';
+import { CancelledError } from './errors.ts';
+import { downloadFile } from './file-download.ts';
+import { FolderMaker, TempFiles } from './local-files.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import type { FileResult, OverwritePolicy, PlannedFile } from './types.ts';
+
+export interface DownloadOptions {
+  destination: string;
+  concurrency: number;
+  overwrite: OverwritePolicy;
+  retry: RetryPolicy;
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  /** Called after each file ends (in completion order). */
+  onResult?: (result: FileResult) => void;
+}
+
+export interface DownloadStats {
+  /** GET requests sent to storage (and redirecting API URLs), retries and ranges included. */
+  storageRequests: number;
+}
+
+/**
+ * Downloads every planned file. Results come back in plan order. Throws CancelledError or FilesystemError (disk
+ * full) after cleaning up; the caller records what had finished from `onResult`.
+ */
+export async function downloadAll(
+  planned: readonly PlannedFile[],
+  backend: Backend,
+  options: DownloadOptions,
+  stats: DownloadStats = { storageRequests: 0 },
+): Promise<FileResult[]> {
+  const results: FileResult[] = new Array<FileResult>(planned.length);
+  const temps = new TempFiles();
+  const folders = new FolderMaker(options.destination);
+  // A run-wide stop: the caller's signal, or the first fatal error (disk full) of any worker.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  let fatal: unknown;
+  let next = 0;
+
+  backend.prepare?.(planned.filter((p) => p.finalPath !== undefined).map((p) => p.file));
+
+  const ctx = {
+    backend,
+    retry: options.retry,
+    overwrite: options.overwrite,
+    folders,
+    temps,
+    dispatcher: options.dispatcher,
+    signal: stop.signal,
+    onRequest: () => {
+      stats.storageRequests += 1;
+    },
+  };
+
+  const worker = async (): Promise<void> => {
+    while (!stop.signal.aborted) {
+      const index = next;
+      next += 1;
+      if (index >= planned.length) return;
+      const item = planned[index] as PlannedFile;
+      try {
+        const result = await downloadFile(item, ctx);
+        results[index] = result;
+        options.onResult?.(result);
+      } catch (error) {
+        if (fatal === undefined && !(error instanceof CancelledError)) fatal = error;
+        stop.abort(error);
+        return;
+      }
+    }
+  };
+
+  try {
+    const workers = Math.max(1, Math.min(options.concurrency, planned.length));
+    await Promise.all(Array.from({ length: workers }, () => worker()));
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    await temps.removeAll();
+  }
+  if (fatal !== undefined) throw fatal;
+  if (options.signal.aborted) throw new CancelledError();
+  return results;
+}

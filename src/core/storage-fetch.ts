@@ -1,0 +1,196 @@
+// One attempt at fetching a file's bytes into a temporary file: follows redirects without carrying the
+// tracker's credentials off its API host, reads Azure-style ranged chunks, hashes while writing, and reports
+// a failure as a kind the retry loop understands. Bodies are streamed; a whole file is never in memory.
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { request, type Dispatcher } from 'undici';
+import type { FailureKind, Locator, StorageAnswer } from './backend.ts';
+import { firstHeader, headerRecord, isTransientNetworkError } from './http.ts';
+import { isDiskFullError } from './local-files.ts';
+import { parseRetryAfter } from './retry-policy.ts';
+
+const MAX_REDIRECTS = 5;
+const ERROR_BODY_BYTES = 4096;
+
+/** A failed attempt, with what the retry loop should do about it. */
+export class AttemptError extends Error {
+  readonly kind: FailureKind;
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  constructor(kind: FailureKind, message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AttemptError';
+    this.kind = kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export interface FetchOutcome {
+  bytes: number;
+  md5: string;
+}
+
+export interface FetchContext {
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  /** Called for every request sent to storage (or the redirecting API), for statistics. */
+  onRequest?: () => void;
+}
+
+interface Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** Sends a GET, following redirects; credentials go only to the locator's authOrigin. */
+async function get(locator: Locator, extra: Record<string, string>, ctx: FetchContext): Promise<Response> {
+  let url = locator.url;
+  for (let hop = 0; ; hop += 1) {
+    const sameOrigin = locator.authOrigin !== undefined && new URL(url).origin === locator.authOrigin;
+    const headers: Record<string, string> = { ...locator.headers, ...extra };
+    if (sameOrigin) Object.assign(headers, locator.authHeaders);
+    ctx.onRequest?.();
+    const res = await request(url, { method: 'GET', headers, signal: ctx.signal, dispatcher: ctx.dispatcher });
+    const location = firstHeader(res.headers.location);
+    if (res.statusCode >= 300 && res.statusCode < 400 && location !== undefined) {
+      await res.body.dump();
+      if (hop >= MAX_REDIRECTS) throw new AttemptError('fatal', `more than ${MAX_REDIRECTS} redirects`);
+      url = new URL(location, url).toString();
+      continue;
+    }
+    return { status: res.statusCode, headers: headerRecord(res.headers), body: res.body };
+  }
+}
+
+async function failureOf(res: Response, locator: Locator): Promise<AttemptError> {
+  let body = '';
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      if (size < ERROR_BODY_BYTES) chunks.push(buf);
+      size += buf.length;
+    }
+    body = Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+  } catch {
+    // The error body is only informative.
+  }
+  const answer: StorageAnswer = { status: res.status, headers: res.headers, body };
+  const kind = locator.classify(answer);
+  const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+  return new AttemptError(kind, `storage answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {
+    status: res.status,
+    retryAfterMs: parseRetryAfter(firstHeader(res.headers['retry-after'])),
+  });
+}
+
+/** Streams a response body into an open write stream, counting and hashing. */
+async function appendBody(body: Response['body'], out: WriteStream, hash: Hash): Promise<number> {
+  let n = 0;
+  await pipeline(
+    body,
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        n += chunk.length;
+        yield chunk;
+      }
+    },
+    out,
+    { end: false },
+  );
+  return n;
+}
+
+function contentLength(res: Response): number | undefined {
+  const v = firstHeader(res.headers['content-length']);
+  return v === undefined ? undefined : Number(v);
+}
+
+/** Total size from `Content-Range: bytes a-b/total`. */
+function rangeTotal(res: Response): number | undefined {
+  const m = /\/(\d+)\s*$/.exec(firstHeader(res.headers['content-range']) ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Fetches the file into `tmpPath` (created exclusively, so a planted file or link there is never followed).
+ * Checks the body against Content-Length, and every chunk against its range.
+ */
+export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchContext): Promise<FetchOutcome> {
+  const hash = createHash('md5');
+  const out = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1 << 20 });
+  const opened = new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', reject);
+  });
+  try {
+    await opened;
+    const bytes = locator.ranged ? await fetchRanged(locator, locator.ranged, out, hash, ctx) : await fetchWhole(locator, out, hash, ctx);
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    return { bytes, md5: hash.digest('base64') };
+  } catch (error) {
+    out.destroy();
+    throw asAttemptError(error);
+  }
+}
+
+async function fetchWhole(locator: Locator, out: WriteStream, hash: Hash, ctx: FetchContext): Promise<number> {
+  const res = await get(locator, {}, ctx);
+  if (res.status < 200 || res.status >= 300) throw await failureOf(res, locator);
+  const expected = contentLength(res);
+  const n = await appendBody(res.body, out, hash);
+  if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
+  return n;
+}
+
+async function fetchRanged(
+  locator: Locator,
+  ranged: NonNullable<Locator['ranged']>,
+  out: WriteStream,
+  hash: Hash,
+  ctx: FetchContext,
+): Promise<number> {
+  let offset = 0;
+  let total: number | undefined;
+  let span = ranged.firstBytes;
+  for (let guard = 0; total === undefined || offset < total; guard += 1) {
+    if (guard > 1_000_000) throw new AttemptError('fatal', 'too many ranged requests');
+    const end = offset + span - 1;
+    const res = await get(locator, { [ranged.header]: `bytes=${offset}-${end}` }, ctx);
+    if (res.status === 416 && offset === 0) {
+      // An empty blob has no satisfiable range; the Azure SDK then asks again without one (neptune.md §7.2).
+      await res.body.dump();
+      return fetchWhole(locator, out, hash, ctx);
+    }
+    if (res.status === 200 && offset === 0) {
+      // The server ignored the range and sent everything.
+      const expected = contentLength(res);
+      const n = await appendBody(res.body, out, hash);
+      if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
+      return n;
+    }
+    if (res.status !== 206) throw await failureOf(res, locator);
+    total = rangeTotal(res);
+    if (total === undefined) throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
+    const want = Math.min(end, total - 1) - offset + 1;
+    const n = await appendBody(res.body, out, hash);
+    if (n !== want) throw new AttemptError('transient', `a ranged body ended after ${n} of ${want} bytes`);
+    offset += n;
+    span = ranged.chunkBytes;
+  }
+  return offset;
+}
+
+function asAttemptError(error: unknown): unknown {
+  if (error instanceof AttemptError) return error;
+  if (isDiskFullError(error)) return error;
+  if (isTransientNetworkError(error)) {
+    return new AttemptError('transient', `connection failed: ${(error as Error).message}`, { cause: error });
+  }
+  return error;
+}

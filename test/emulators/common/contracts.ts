@@ -1,0 +1,198 @@
+// Types shared by every emulator part: the declarative fixture, blob contents, fault rules, the request log
+// and the storage signer. The Neptune API, the W&B API, the storage endpoint and Azurite glue are written
+// against these, so one fixture file and one fault interface drive both trackers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+// ---------------------------------------------------------------- fixture
+
+/** Bytes of a blob: literal, or generated deterministically (large files are streamed, never stored). */
+export type Content =
+  | { text: string }
+  | { base64: string }
+  /** Deterministic pseudo-random bytes of `size`, derived from `seed` (default: the blob key). */
+  | { generate: { size: number; seed?: string } }
+  /** Listed by the tracker, but the storage has no such blob (answers 404 the provider's way). */
+  | { missing: true; size?: number };
+
+export type StorageProvider = 'azure' | 'gcp' | 'aws';
+
+export interface NeptuneFileValue {
+  content: Content;
+  mimeType: string;
+  /** Storage path; default derived from project/run/attribute. */
+  path?: string;
+}
+
+export interface NeptuneSeriesPoint extends NeptuneFileValue {
+  step: number;
+  timestampMillis?: number;
+}
+
+export type NeptuneAttribute =
+  | { type: 'string'; value: string }
+  | { type: 'float'; value: number }
+  | { type: 'int'; value: number }
+  | { type: 'bool'; value: boolean }
+  | { type: 'datetime'; value: string }
+  | { type: 'stringSet'; value: string[] }
+  | { type: 'floatSeries'; points: { step: number; value: number }[] }
+  | ({ type: 'fileRef' } & NeptuneFileValue)
+  | { type: 'fileRefSeries'; points: NeptuneSeriesPoint[] };
+
+export interface NeptuneRun {
+  /** `sys/id`, e.g. `DEMO-1`. */
+  sysId: string;
+  /** `sys/custom_run_id`. */
+  customRunId: string;
+  /** `sys/name`: the experiment this run belongs to. */
+  experimentName: string;
+  /** Head run of its experiment (what `experimentLeader=true` returns). Default: the newest run of the name. */
+  isHead?: boolean;
+  /** ISO time for `sys/creation_time`. */
+  creationTime: string;
+  tags?: string[];
+  failed?: boolean;
+  trashed?: boolean;
+  /** Other attributes by path (sys/* ones above are generated). */
+  attributes: Record<string, NeptuneAttribute>;
+}
+
+export interface NeptuneProject {
+  /** `workspace/project`. */
+  id: string;
+  provider: StorageProvider;
+  runs: NeptuneRun[];
+  /** Generated runs appended to `runs` (benchmarks): `count` runs with one file attribute each. */
+  generatedRuns?: { count: number; prefix: string; attribute: string; fileSize: number; mimeType: string };
+}
+
+export interface NeptuneFixture {
+  /** The secret part of the API token (`api_key`). */
+  apiKey: string;
+  projects: NeptuneProject[];
+  /** Access-token lifetime in seconds (short values exercise refresh). Default 3600. */
+  accessTokenTtlSeconds?: number;
+}
+
+export interface WandbFile {
+  /** Run-relative POSIX path, e.g. `media/images/x.png`. */
+  name: string;
+  content: Content;
+  mimetype?: string;
+  /** Override the MD5 the API reports (to test a mismatch); default: base64 MD5 of the real bytes. */
+  md5?: string;
+  /** Override the reported size. */
+  sizeBytes?: number;
+}
+
+export interface WandbRun {
+  /** Run id (GraphQL `name`), e.g. `a1b2c3d4`. */
+  id: string;
+  displayName: string;
+  state: 'running' | 'finished' | 'crashed' | 'failed' | 'killed';
+  createdAt: string;
+  tags?: string[];
+  group?: string;
+  jobType?: string;
+  config?: Record<string, unknown>;
+  summary?: Record<string, unknown>;
+  files: WandbFile[];
+  /** Generated files appended to `files` (benchmarks). */
+  generatedFiles?: { count: number; prefix: string; size: number; mimetype: string };
+}
+
+export interface WandbProject {
+  entity: string;
+  name: string;
+  runs: WandbRun[];
+}
+
+export interface WandbFixture {
+  /** The API key (40+ characters after an optional `prefix-`, as the official client checks). */
+  apiKey: string;
+  /** The viewer's default entity. */
+  viewerEntity: string;
+  projects: WandbProject[];
+}
+
+export interface Fixture {
+  neptune?: NeptuneFixture;
+  wandb?: WandbFixture;
+}
+
+// ---------------------------------------------------------------- faults
+
+export type FaultTarget = 'neptune-api' | 'wandb-api' | 'storage' | 'azure';
+
+export type FaultAction =
+  /** Answer with this status (and Retry-After, seconds or HTTP-date, and body) instead of the real answer. */
+  | { kind: 'status'; status: number; retryAfter?: string; body?: string; headers?: Record<string, string> }
+  /** Destroy the socket after sending headers and `afterBytes` of the body (0: before any body byte). */
+  | { kind: 'reset'; afterBytes?: number }
+  /** Send a Content-Length for the full body but only `bytes` of it, then end the socket. */
+  | { kind: 'truncate'; bytes: number }
+  /** Send headers (and `afterBytes` of body), then stall for `ms` before continuing. */
+  | { kind: 'stall'; ms: number; afterBytes?: number }
+  /** Storage: answer as the provider does for an expired signature. */
+  | { kind: 'expire' }
+  /** Wait `ms` before answering normally (latency). */
+  | { kind: 'delay'; ms: number }
+  /** Serve different bytes than the blob holds (checksum mismatch), same length. */
+  | { kind: 'corrupt' };
+
+export interface FaultRule {
+  target: FaultTarget;
+  /** Endpoint label (see RequestLogEntry.endpoint) or undefined for any. */
+  endpoint?: string;
+  /** Substring of the request path (after URL decoding) that must be present. */
+  pathIncludes?: string;
+  /** How many matching requests get the fault (default: 1). Infinity: always. */
+  times?: number;
+  /** Probability in [0,1] that a matching request gets it (default 1); uses the emulator's seeded random. */
+  probability?: number;
+  action: FaultAction;
+}
+
+export interface FaultEngine {
+  add(rule: FaultRule): void;
+  clear(): void;
+  /** Returns the action for this request, consuming one use of the first matching rule. */
+  take(target: FaultTarget, endpoint: string, path: string): FaultAction | undefined;
+  /** Faults handed out so far, per action kind. */
+  readonly injected: Map<string, number>;
+}
+
+// ---------------------------------------------------------------- request log
+
+export interface RequestLogEntry {
+  target: FaultTarget;
+  /** A short label: Neptune `oauth-token`, `refresh`, `client-config`, `oidc-discovery`, `search`,
+   * `attribute-definitions`, `attribute-values`, `series`, `signed-url`; W&B the GraphQL operation name
+   * (`Run`, `Runs`, `RunFiles`, `Viewer`, …) or `file`; storage `blob`. */
+  endpoint: string;
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  status: number;
+  at: number;
+}
+
+export interface RequestLog {
+  record(entry: RequestLogEntry): void;
+  entries(): readonly RequestLogEntry[];
+  count(target?: FaultTarget, endpoint?: string): number;
+  clear(): void;
+}
+
+// ---------------------------------------------------------------- storage signing
+
+/** Issues signed, expiring URLs for blobs (gcp/aws/wandb on the storage endpoint, azure on Azurite). */
+export interface BlobSigner {
+  /** Registers a blob's content under a key (idempotent). Azure blobs are uploaded to Azurite here. */
+  put(key: string, content: Content, provider: StorageProvider | 'wandb'): Promise<void>;
+  /** A signed GET URL for the key; expires after the configured TTL. */
+  sign(key: string, provider: StorageProvider | 'wandb'): string;
+}
+
+/** A request handler an API emulator exports; the composer mounts it on its own server. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,0 +1,335 @@
+// The fault engine (which request gets which fault) and the mechanics of applying a fault to an answer.
+// Rules are consulted in the order they were added; a seeded PRNG decides `probability` so a failing
+// run can be replayed with the same seed.
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { FaultAction, FaultEngine, FaultRule, FaultTarget } from './contracts.ts';
+
+/** mulberry32: tiny, fast and good enough to decide coin flips reproducibly. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+interface LiveRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export function createFaultEngine(seed = 1): FaultEngine {
+  const random = seededRandom(seed);
+  let rules: LiveRule[] = [];
+  const injected = new Map<string, number>();
+  return {
+    injected,
+    add(rule: FaultRule): void {
+      const remaining = rule.times ?? 1;
+      if (!(remaining > 0)) return;
+      rules.push({ rule, remaining });
+    },
+    clear(): void {
+      rules = [];
+    },
+    take(target: FaultTarget, endpoint: string, path: string): FaultAction | undefined {
+      // Callers pass raw or decoded paths; matching both makes `pathIncludes` work either way.
+      const decoded = safeDecode(path);
+      for (const live of rules) {
+        const { rule } = live;
+        if (rule.target !== target) continue;
+        if (rule.endpoint !== undefined && rule.endpoint !== endpoint) continue;
+        if (rule.pathIncludes !== undefined && !decoded.includes(rule.pathIncludes) && !path.includes(rule.pathIncludes)) {
+          continue;
+        }
+        // A probabilistic miss leaves the rule unused; later rules may still match this request.
+        if (rule.probability !== undefined && rule.probability < 1 && random() >= rule.probability) continue;
+        live.remaining -= 1;
+        if (live.remaining <= 0) rules = rules.filter((r) => r !== live);
+        injected.set(rule.action.kind, (injected.get(rule.action.kind) ?? 0) + 1);
+        return rule.action;
+      }
+      return undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- parsing rules sent over HTTP
+
+const TARGETS: readonly string[] = ['neptune-api', 'wandb-api', 'storage', 'azure'];
+const KINDS: readonly string[] = ['status', 'reset', 'truncate', 'stall', 'expire', 'delay', 'corrupt'];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Validates rules from JSON (one rule or an array); `times: null` means Infinity, since JSON has no Infinity. */
+export function parseFaultRules(json: unknown): FaultRule[] {
+  const list = Array.isArray(json) ? json : [json];
+  return list.map((item, i) => {
+    if (!isRecord(item)) throw new Error(`rule ${i}: not an object`);
+    if (typeof item.target !== 'string' || !TARGETS.includes(item.target)) throw new Error(`rule ${i}: bad target`);
+    const action = item.action;
+    if (!isRecord(action) || typeof action.kind !== 'string' || !KINDS.includes(action.kind)) {
+      throw new Error(`rule ${i}: bad action`);
+    }
+    if (action.kind === 'status' && typeof action.status !== 'number') throw new Error(`rule ${i}: status needs a number`);
+    if ((action.kind === 'stall' || action.kind === 'delay') && typeof action.ms !== 'number') {
+      throw new Error(`rule ${i}: ${action.kind} needs ms`);
+    }
+    if (action.kind === 'truncate' && typeof action.bytes !== 'number') throw new Error(`rule ${i}: truncate needs bytes`);
+    const times = item.times === null ? Infinity : item.times;
+    if (times !== undefined && typeof times !== 'number') throw new Error(`rule ${i}: bad times`);
+    if (item.probability !== undefined && typeof item.probability !== 'number') throw new Error(`rule ${i}: bad probability`);
+    // The checks above cover every field the engine and the servers read.
+    return { ...item, times } as unknown as FaultRule;
+  });
+}
+
+// ---------------------------------------------------------------- applying faults
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Aborts when the response closes (client gone, or finished), so waits never outlive the connection. */
+function closeSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  if (res.destroyed || res.writableFinished) controller.abort();
+  else res.once('close', () => controller.abort());
+  return controller.signal;
+}
+
+/** Destroys the connection; `reset` sends a TCP RST so the client sees ECONNRESET rather than a clean close. */
+export function killConnection(res: ServerResponse, reset: boolean): void {
+  const socket = res.socket;
+  if (socket && reset && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else if (socket) socket.destroy();
+  res.destroy();
+}
+
+/** Answers an injected `status` fault. */
+export function answerStatus(
+  res: ServerResponse,
+  action: Extract<FaultAction, { kind: 'status' }>,
+  fallback: { body: string; contentType: string },
+): void {
+  const body = action.body ?? fallback.body;
+  const headers: Record<string, string> = {
+    'content-type': action.body === undefined ? fallback.contentType : guessType(body),
+    'content-length': String(Buffer.byteLength(body)),
+    ...(action.retryAfter !== undefined ? { 'retry-after': action.retryAfter } : {}),
+    ...lowerKeys(action.headers ?? {}),
+  };
+  res.writeHead(action.status, headers);
+  res.end(body);
+}
+
+function guessType(body: string): string {
+  const start = body.trimStart()[0];
+  if (start === '<') return 'application/xml';
+  if (start === '{' || start === '[') return 'application/json';
+  return 'text/plain';
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** Bytes that differ from the input at the same length: every chunk's first byte is inverted. */
+function corrupt(chunk: Buffer): Buffer {
+  if (chunk.length === 0) return chunk;
+  const copy = Buffer.from(chunk);
+  copy[0] = (copy[0] ?? 0) ^ 0xff;
+  return copy;
+}
+
+function writeChunk(res: ServerResponse, chunk: Buffer, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    if (res.write(chunk)) return resolve();
+    const done = (): void => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.on('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Waits until everything written so far has left the process, so a following kill does not swallow it. */
+function flushed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = res.socket;
+    if (res.destroyed || !socket || socket.destroyed) return resolve();
+    // A zero-length socket write calls back once every earlier write (headers, corked body) reached the kernel.
+    socket.write(Buffer.alloc(0), () => resolve());
+  });
+}
+
+/**
+ * Sends a body whose status and headers (with the full Content-Length) are already set, applying a body-level
+ * fault: `truncate` (end the socket after `bytes`), `reset` (RST after `afterBytes`), `stall` (pause `ms`
+ * after `afterBytes`, then continue), `corrupt` (same length, different bytes). Other kinds, or none, send the
+ * body unchanged. Honours backpressure and stops quietly if the client goes away.
+ */
+export async function sendBody(res: ServerResponse, body: Readable | Buffer, action?: FaultAction): Promise<void> {
+  const signal = closeSignal(res);
+  const source: AsyncIterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
+  let cut: number | undefined;
+  if (action?.kind === 'truncate') cut = action.bytes;
+  if (action?.kind === 'reset' || action?.kind === 'stall') cut = action.afterBytes ?? 0;
+  let sent = 0;
+  let cutDone = cut === undefined;
+  if (!cutDone && cut === 0) {
+    cutDone = true;
+    if (await interrupt(res, action, signal)) return destroySource(body);
+  }
+  try {
+    for await (const raw of source) {
+      if (signal.aborted) break;
+      let chunk = action?.kind === 'corrupt' ? corrupt(raw) : raw;
+      if (!cutDone && cut !== undefined && sent + chunk.length >= cut) {
+        const head = chunk.subarray(0, cut - sent);
+        await writeChunk(res, head, signal);
+        sent += head.length;
+        cutDone = true;
+        if (await interrupt(res, action, signal)) return destroySource(body);
+        chunk = chunk.subarray(head.length);
+      }
+      if (chunk.length > 0) await writeChunk(res, chunk, signal);
+      sent += chunk.length;
+    }
+  } catch {
+    // The source failed (e.g. the upstream connection broke): cut the answer short so the client notices.
+    killConnection(res, false);
+    return;
+  }
+  if (!signal.aborted) res.end();
+}
+
+/** Applies the interruption at the cut point; true when the connection is gone and sending must stop. */
+async function interrupt(res: ServerResponse, action: FaultAction | undefined, signal: AbortSignal): Promise<boolean> {
+  if (!res.headersSent) res.flushHeaders();
+  await flushed(res);
+  if (action?.kind === 'stall') {
+    await sleep(action.ms, signal);
+    return signal.aborted;
+  }
+  // Ending (FIN) for truncate lets the client read what was sent; reset is abrupt.
+  if (action?.kind === 'truncate') res.socket?.end();
+  killConnection(res, action?.kind === 'reset');
+  return true;
+}
+
+function destroySource(body: Readable | Buffer): void {
+  if (!Buffer.isBuffer(body)) body.destroy();
+}
+
+/**
+ * Applies a fault on an API server before the handler runs. Returns true when the fault answered (or killed)
+ * the request, false when the caller should answer normally: `delay` has waited, and body-level kinds
+ * (`truncate`, `reset`/`stall` with `afterBytes`, `corrupt`) are armed on `res` and act on the handler's body.
+ * `reset` without `afterBytes` destroys the socket; `stall` without it waits `ms`, then destroys it (a hung
+ * server); `expire` answers 401 (an expired credential).
+ */
+export async function applyApiFault(action: FaultAction, res: ServerResponse): Promise<boolean> {
+  switch (action.kind) {
+    case 'status':
+      answerStatus(res, action, {
+        body: JSON.stringify({ error: `injected HTTP ${action.status}` }),
+        contentType: 'application/json',
+      });
+      return true;
+    case 'delay':
+      await sleep(action.ms, closeSignal(res));
+      return res.destroyed;
+    case 'expire':
+      answerStatus(
+        res,
+        { kind: 'status', status: 401 },
+        {
+          body: JSON.stringify({ error: 'token expired' }),
+          contentType: 'application/json',
+        },
+      );
+      return true;
+    case 'reset':
+      if (!action.afterBytes) {
+        killConnection(res, true);
+        return true;
+      }
+      armBodyFault(res, action);
+      return false;
+    case 'stall':
+      if (action.afterBytes === undefined) {
+        await sleep(action.ms, closeSignal(res));
+        killConnection(res, false);
+        return true;
+      }
+      armBodyFault(res, action);
+      return false;
+    case 'truncate':
+    case 'corrupt':
+      armBodyFault(res, action);
+      return false;
+  }
+}
+
+/**
+ * Buffers whatever the handler writes (API bodies are small), then sends it through `sendBody` with the fault.
+ * Content-Length is set to the full body when the handler left headers open, so truncation is detectable.
+ */
+function armBodyFault(res: ServerResponse, action: FaultAction): void {
+  const chunks: Buffer[] = [];
+  const originalWrite = res.write;
+  const originalEnd = res.end;
+  const toBuffer = (chunk: unknown, encoding: unknown): Buffer =>
+    Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+        : Buffer.from(chunk as Uint8Array);
+  // The overloads of write/end are collapsed into (chunk, encoding|callback, callback); callbacks are honoured.
+  res.write = function (chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    chunks.push(toBuffer(chunk, encoding));
+    const callback = typeof encoding === 'function' ? encoding : cb;
+    if (typeof callback === 'function') queueMicrotask(() => (callback as () => void)());
+    return true;
+  } as typeof res.write;
+  res.end = function (chunk?: unknown, encoding?: unknown, cb?: unknown): ServerResponse {
+    if (typeof chunk === 'function') cb = chunk;
+    else if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, encoding));
+    const callback = typeof encoding === 'function' ? encoding : cb;
+    res.write = originalWrite;
+    res.end = originalEnd;
+    const body = Buffer.concat(chunks);
+    if (!res.headersSent) res.setHeader('content-length', body.length);
+    void sendBody(res, body, action).then(() => {
+      if (typeof callback === 'function') (callback as () => void)();
+    });
+    return res;
+  } as typeof res.end;
+}

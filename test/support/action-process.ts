@@ -1,0 +1,86 @@
+// Runs the action as a runner would: a Node 24 child process with INPUT_* variables, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE; returns exit code, logs, parsed outputs and the summary.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export const SOURCE_ENTRY = path.join(REPO_ROOT, 'src/action/main.ts');
+export const DIST_ENTRY = path.join(REPO_ROOT, 'dist/index.js');
+
+export interface ActionRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  workspace: string;
+  durationMs: number;
+}
+
+export interface ActionRunOptions {
+  inputs: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+  entry?: string;
+  workspace?: string;
+  timeoutMs?: number;
+  /** Called with the child once it started (e.g. to send SIGTERM). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+/** Parses the heredoc format @actions/core writes to GITHUB_OUTPUT (github-actions.md §2.2). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!m) continue;
+    const [, name, delimiter] = m as unknown as [string, string, string];
+    const value: string[] = [];
+    for (i += 1; i < lines.length && lines[i] !== delimiter; i += 1) value.push(lines[i] as string);
+    out[name] = value.join('\n');
+  }
+  return out;
+}
+
+export async function runActionProcess(options: ActionRunOptions): Promise<ActionRun> {
+  const workspace = options.workspace ?? (await mkdtemp(path.join(tmpdir(), 'def-ws-')));
+  const outputFile = path.join(workspace, '..', `${path.basename(workspace)}.output`);
+  const summaryFile = path.join(workspace, '..', `${path.basename(workspace)}.summary`);
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: tmpdir(),
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  const started = Date.now();
+  const child = spawn(process.execPath, [options.entry ?? SOURCE_ENTRY], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  options.onSpawn?.(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
+  clearTimeout(timer);
+  return {
+    code,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+    workspace,
+    durationMs: Date.now() - started,
+  };
+}
