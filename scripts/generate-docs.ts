@@ -2,6 +2,7 @@
 // drift: `npm run docs` rewrites them, and a test fails when README is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
 
 interface ActionYaml {
@@ -27,15 +28,18 @@ export function renderTables(actionYaml: string): string {
   return lines.join('\n');
 }
 
-export function updateReadme(readme: string, tables: string): string {
+/** README with fresh tables, formatted as `prettier --write` would leave it. */
+export async function updateReadme(readme: string, tables: string): Promise<string> {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${START} … ${END}`);
-  return `${readme.slice(0, start + START.length)}\n\n${tables}\n\n${readme.slice(end)}`;
+  const text = `${readme.slice(0, start + START.length)}\n\n${tables}\n\n${readme.slice(end)}`;
+  const readmePath = path.join(ROOT, 'README.md');
+  return format(text, { ...(await resolveConfig(readmePath)), filepath: readmePath });
 }
 
 if (import.meta.main) {
   const readmePath = path.join(ROOT, 'README.md');
   const tables = renderTables(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
-  writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8'), tables));
+  writeFileSync(readmePath, await updateReadme(readFileSync(readmePath, 'utf8'), tables));
 }

@@ -6,8 +6,8 @@ import { renderTables, updateReadme } from '../../scripts/generate-docs.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-it('README inputs/outputs tables match action.yml (run `npm run docs`)', () => {
+it('README inputs/outputs tables match action.yml (run `npm run docs`)', async () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const tables = renderTables(readFileSync(path.join(root, 'action.yml'), 'utf8'));
-  assert.equal(readme, updateReadme(readme, tables));
+  assert.equal(readme, await updateReadme(readme, tables));
 });

@@ -197,7 +197,7 @@ function flushed(res: ServerResponse): Promise<void> {
  */
 export async function sendBody(res: ServerResponse, body: Readable | Buffer, action?: FaultAction): Promise<void> {
   const signal = closeSignal(res);
-  const source: AsyncIterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
+  const source: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
   let cut: number | undefined;
   if (action?.kind === 'truncate') cut = action.bytes;
   if (action?.kind === 'reset' || action?.kind === 'stall') cut = action.afterBytes ?? 0;
