@@ -3,8 +3,11 @@
 import * as core from '@actions/core';
 import { DefaultArtifactClient, GHESNotSupportedError } from '@actions/artifact';
 import path from 'node:path';
+import { redact, UserFacingError } from '../core/errors.ts';
 import type { Manifest } from '../core/manifest.ts';
 import type { ArtifactSettings } from '../settings/parse-settings.ts';
+
+const ARTIFACT_PATH_FORBIDDEN = /[":<>|*?\r\n]/;
 
 export interface UploadedArtifact {
   id?: number;
@@ -30,9 +33,18 @@ export async function uploadArtifact(
     );
     return undefined;
   }
-  const files = manifest.files
+  const present = manifest.files
     .filter((f) => f.path !== null && (f.status === 'downloaded' || f.status === 'skipped'))
-    .map((f) => path.join(destination, f.path as string));
+    .map((f) => f.path as string);
+  // The service rejects these characters in paths inside an artifact, and one such path would fail the whole
+  // upload (github-actions.md §3.2). W&B names keep them on Linux and macOS, so leave those files out, loudly.
+  const unfit = present.filter((p) => ARTIFACT_PATH_FORBIDDEN.test(p));
+  if (unfit.length > 0) {
+    core.warning(
+      `${unfit.length} file(s) are not in artifact '${settings.name}' because the artifact service rejects the characters " : < > | * ? in paths (they are downloaded and listed in the manifest): ${unfit.slice(0, 5).join(', ')}${unfit.length > 5 ? ', …' : ''}`,
+    );
+  }
+  const files = present.filter((p) => !ARTIFACT_PATH_FORBIDDEN.test(p)).map((p) => path.join(destination, p));
   files.push(manifestPath);
   const client = new DefaultArtifactClient();
   try {
@@ -52,11 +64,12 @@ export async function uploadArtifact(
     }
     const message = error instanceof Error ? error.message : String(error);
     if (/already exists/i.test(message)) {
-      throw new Error(
+      throw new UserFacingError(
+        'INVALID_INPUT',
         `An artifact named '${settings.name}' already exists in this workflow run. Give each job its own artifact-name (matrix jobs: include the matrix value, or use 'shard', which appends -<i>-of-<n>).`,
         { cause: error },
       );
     }
-    throw new Error(`Uploading artifact '${settings.name}' failed: ${message}`, { cause: error });
+    throw new UserFacingError('SERVER', redact(`Uploading artifact '${settings.name}' failed: ${message}`), { cause: error });
   }
 }

@@ -1,18 +1,14 @@
 // The action: mask the credential, read and check inputs, run the shared job, then outputs, summary,
 // annotations and the artifact. The only module that reads inputs or sets outputs.
 import * as core from '@actions/core';
-import { ApiClient } from '../core/api-client.ts';
-import { createDispatcher } from '../core/http.ts';
-import { defaultLayoutOptions } from '../core/layout.ts';
 import { errorMessage, registerSecret, UserFacingError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { MANIFEST_FILE_NAME, type Manifest } from '../core/manifest.ts';
+import type { Manifest } from '../core/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/progress.ts';
-import { IncompleteRunError, runDownload, type RunReport } from '../core/run.ts';
-import { checkBackendSettings, createBackend } from '../backends/create-backend.ts';
+import { IncompleteRunError, type RunReport } from '../core/run.ts';
+import { checkSettings, runJob, type JobReport } from '../job/run-job.ts';
 import { Inputs, Outputs, type InputName } from '../settings/input-names.ts';
 import { parseSettings, type Settings } from '../settings/parse-settings.ts';
-import { readTuning } from '../settings/tuning.ts';
 import { uploadArtifact } from './artifact-upload.ts';
 import { setRunOutputs } from './outputs.ts';
 import { writeSummary } from './summary.ts';
@@ -63,60 +59,40 @@ async function run(signal: AbortSignal): Promise<void> {
     env: process.env,
     baseDirectory: process.env.GITHUB_WORKSPACE || process.cwd(),
   });
-  checkBackendSettings(settings);
-  const tuning = readTuning(process.env, settings.concurrency);
-  const dispatcher = createDispatcher(tuning.transport);
+  checkSettings(settings, process.env);
+  core.info(`Resolving ${describeSelection(settings.selection)}`);
+  let progress: ProgressCounter | undefined;
+  let report: JobReport;
   try {
-    const api = new ApiClient({ dispatcher, retry: tuning.retry, signal, log: actionLogger });
-    const backend = createBackend(settings, { api, log: actionLogger, signal });
-    core.info(`Resolving ${describeSelection(settings.selection)}`);
-    let progress: ProgressCounter | undefined;
-    let report: RunReport;
-    try {
-      report = await core.group('Download', () =>
-        runDownload(
-          backend,
-          {
-            destination: settings.destination,
-            manifestPath: settings.manifestPath,
-            overwrite: settings.overwrite,
-            concurrency: settings.concurrency,
-            dryRun: settings.dryRun,
-            shard: settings.shard,
-            retry: tuning.retry,
-            layout: { ...defaultLayoutOptions(settings.destination), reserved: [MANIFEST_FILE_NAME] },
-          },
-          {
-            dispatcher,
-            signal,
-            log: actionLogger,
-            onResolved: (count) => {
-              progress = new ProgressCounter(count);
-            },
-            onResult: (result) => {
-              const line = progress?.add(result);
-              if (line) core.info(formatProgress(line));
-            },
-          },
-        ),
-      );
-    } catch (error) {
-      if (error instanceof IncompleteRunError) {
-        finish(settings, error.report);
-        await writeSummary(error.report.manifest).catch(() => undefined);
-      }
-      throw error instanceof IncompleteRunError ? error.cause : error;
-    }
-    finish(settings, report);
-    const artifact = await maybeUpload(settings, report.manifest);
-    await writeSummary(report.manifest, artifact ? { artifact } : {}).catch((e: unknown) =>
-      core.warning(`Could not write the job summary: ${errorMessage(e)}`),
+    report = await core.group('Download', () =>
+      runJob(settings, {
+        log: actionLogger,
+        signal,
+        env: process.env,
+        onResolved: (count) => {
+          progress = new ProgressCounter(count);
+        },
+        onResult: (result) => {
+          const line = progress?.add(result);
+          if (line) core.info(formatProgress(line));
+        },
+      }),
     );
-    judge(settings, report, backend.name);
-    for (const [endpoint, count] of api.counts) core.debug(`API requests to ${endpoint}: ${count}`);
-  } finally {
-    await dispatcher.destroy().catch(() => undefined);
+  } catch (error) {
+    if (error instanceof IncompleteRunError) {
+      finish(settings, error.report);
+      await writeSummary(error.report.manifest).catch(() => undefined);
+      throw error.cause;
+    }
+    throw error;
   }
+  finish(settings, report);
+  const artifact = await maybeUpload(settings, report.manifest);
+  await writeSummary(report.manifest, artifact ? { artifact } : {}).catch((e: unknown) =>
+    core.warning(`Could not write the job summary: ${errorMessage(e)}`),
+  );
+  judge(settings, report);
+  for (const [endpoint, count] of report.apiRequests) core.debug(`API requests to ${endpoint}: ${count}`);
 }
 
 function finish(settings: Settings, report: RunReport): void {
@@ -156,10 +132,10 @@ async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ na
 }
 
 /** Fails the step for failed files, and applies if-no-files-found when the selection matched nothing. */
-function judge(settings: Settings, report: RunReport, backendName: string): void {
+function judge(settings: Settings, report: RunReport): void {
   const t = report.manifest.totals;
   if (t.files === 0) {
-    const message = noFilesMessage(settings.selection, backendName, settings.shard);
+    const message = noFilesMessage(settings.selection, settings.shard);
     if (settings.ifNoFilesFound === 'error') core.setFailed(message);
     else if (settings.ifNoFilesFound === 'warn') core.warning(message);
     else core.info(message);

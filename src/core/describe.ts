@@ -19,7 +19,7 @@ export function describeSelection(s: Selection): string {
   return parts.join(', ');
 }
 
-export function noFilesMessage(s: Selection, backend: string, shard: Shard | undefined): string {
+export function noFilesMessage(s: Selection, shard: Shard | undefined): string {
   const where = shard ? ` in shard ${shard.index}/${shard.count}` : '';
-  return `No files were found${where} for ${describeSelection(s)} on ${backend}. Check the names, regexes and filter (a dry run lists what matches).`;
+  return `No files were found${where} for ${describeSelection(s)}. Check the names, regexes and filter (a dry run lists what matches).`;
 }

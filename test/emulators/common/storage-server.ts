@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { contentMd5Base64, contentSize, contentStream, isMissing, MAX_IN_MEMORY_BYTES } from './content.ts';
 import type { BlobSigner, Content, FaultEngine, RequestLog, StorageProvider } from './contracts.ts';
-import { answerStatus, sendBody, sleep } from './faults.ts';
+import { answerStatus, sendBody, sleep } from './fault-body.ts';
 import { recordRequest } from './request-log.ts';
 import { badSignatureError, errorXml, expiredError, injectedError, missingError, sendStorageError } from './storage-errors.ts';
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
+// terminal output instead of workflow outputs.
+import { describeSelection, noFilesMessage } from '../core/describe.ts';
+import { errorMessage, registerSecret } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { IncompleteRunError } from '../core/run.ts';
+import { checkSettings, runJob, type JobReport } from '../job/run-job.ts';
+import { parseSettings } from '../settings/parse-settings.ts';
+import { VERSION } from '../version.ts';
+import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { buildProgram, flagReader, switches } from './options.ts';
+import { renderPlanTable } from './plan-table.ts';
+import { createTerminalProgress } from './terminal-progress.ts';
+
+const log: Logger = {
+  debug: (m) => {
+    if (process.env.DEBUG_DOWNLOAD_EXPERIMENT_FILES) process.stderr.write(`debug: ${m}\n`);
+  },
+  info: (m) => process.stderr.write(`${m}\n`),
+  warning: (m) => process.stderr.write(`warning: ${m}\n`),
+  error: (m) => process.stderr.write(`error: ${m}\n`),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  for (const v of [process.env.NEPTUNE_API_TOKEN, process.env.WANDB_API_KEY]) if (v?.trim()) registerSecret(v.trim());
+  const program = buildProgram(VERSION);
+  program.exitOverride();
+  try {
+    program.parse(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code === 0 ? ExitCode.ok : ExitCode.invalidInput;
+  }
+  const opts = program.opts<Record<string, unknown>>();
+  const out = switches(opts);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const settings = parseSettings(flagReader(opts), { env: process.env, baseDirectory: process.cwd() });
+    registerSecret(settings.token);
+    checkSettings(settings, process.env);
+    log.info(`Resolving ${describeSelection(settings.selection)}`);
+    const progress = createTerminalProgress(out.progress && !settings.dryRun);
+    let report: JobReport;
+    try {
+      report = await runJob(settings, {
+        log,
+        signal: controller.signal,
+        env: process.env,
+        onResolved: (n) => progress.start(n),
+        onResult: (r) => progress.add(r),
+      });
+    } finally {
+      progress.stop();
+    }
+    const t = report.manifest.totals;
+    if (out.json) process.stdout.write(`${JSON.stringify(report.manifest, null, 1)}\n`);
+    else if (settings.dryRun) process.stdout.write(`${renderPlanTable(report.manifest)}\n`);
+    log.info(
+      `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`,
+    );
+    for (const f of report.manifest.files.filter((x) => x.status === 'failed').slice(0, 10)) {
+      log.error(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}: ${f.error ?? 'failed'}`);
+    }
+    if (t.files === 0) {
+      const message = noFilesMessage(settings.selection, settings.shard);
+      if (settings.ifNoFilesFound === 'error') {
+        log.error(message);
+        return ExitCode.incomplete;
+      }
+      if (settings.ifNoFilesFound === 'warn') log.warning(message);
+    }
+    return t.failed > 0 ? ExitCode.incomplete : ExitCode.ok;
+  } catch (error) {
+    const cause = error instanceof IncompleteRunError ? error.cause : error;
+    log.error(errorMessage(cause));
+    return exitCodeFor(cause);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+process.exitCode = await main(process.argv);
