@@ -41,7 +41,7 @@ try {
         };
   console.log(`Running dist/index.js (${backend}) against the emulator…\n`);
   const run = await runActionProcess({ inputs, entry: DIST_ENTRY, workspace });
-  process.stdout.write(run.stdout.replace(/^::(debug|group|endgroup)::.*\n/gm, ''));
+  process.stdout.write(run.stdout.replace(/^::(debug|group|endgroup|add-mask)::.*\n/gm, ''));
   console.log('\nOutputs:');
   for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
   console.log(`\nDownloaded tree (${path.relative(process.cwd(), workspace)}/experiment-files):`);

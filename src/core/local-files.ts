@@ -2,7 +2,7 @@
 // always removed unless renamed into place, and the check that decides whether an existing file is the same.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { FilesystemError } from './errors.ts';
 import type { Checksum } from './types.ts';
@@ -25,16 +25,36 @@ export class FolderMaker {
 
   constructor(root: string) {
     this.root = path.resolve(root);
-    this.made.add(this.root);
   }
 
   async ensure(dir: string): Promise<void> {
     const target = path.resolve(dir);
     if (this.made.has(target)) return;
+    if (target === this.root) return this.ensureRoot();
+    const rel = path.relative(this.root, target);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new FilesystemError(`'${target}' is outside the destination.`);
     const running = this.pending.get(target);
     if (running) return running;
     const work = this.create(target).finally(() => this.pending.delete(target));
     this.pending.set(target, work);
+    return work;
+  }
+
+  /** The destination itself is the user's choice (it may be reached through links); it only has to be a folder. */
+  private ensureRoot(): Promise<void> {
+    const running = this.pending.get(this.root);
+    if (running) return running;
+    const work = mkdir(this.root, { recursive: true })
+      .then(async () => {
+        if (!(await stat(this.root)).isDirectory()) throw new FilesystemError(`The destination '${this.root}' is not a folder.`);
+        this.made.add(this.root);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof FilesystemError) throw error;
+        throw new FilesystemError(`Cannot create the destination '${this.root}': ${(error as Error).message}`, { cause: error });
+      })
+      .finally(() => this.pending.delete(this.root));
+    this.pending.set(this.root, work);
     return work;
   }
 

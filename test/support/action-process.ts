@@ -1,6 +1,6 @@
 // Runs the action as a runner would: a Node 24 child process with INPUT_* variables, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE; returns exit code, logs, parsed outputs and the summary.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,7 @@ export interface ActionRunOptions {
   workspace?: string;
   timeoutMs?: number;
   /** Called with the child once it started (e.g. to send SIGTERM). */
-  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Parses the heredoc format @actions/core writes to GITHUB_OUTPUT (github-actions.md §2.2). */

@@ -1,0 +1,103 @@
+// Where a W&B file's bytes are (wandb.md §3): the File node's `url`, on the API host, which answers with a
+// redirect to a signed, expiring storage URL. The core downloader follows the redirect itself and sends the
+// Basic credential only while the URL is on the API origin (wandb-core's rule, §3 "0.28.0+"), never to storage.
+import type { FailureKind, Locator, StorageAnswer } from '../../core/backend.ts';
+import { CancelledError, errorMessage, NotFoundError } from '../../core/errors.ts';
+import { isRetryableStatus } from '../../core/retry-policy.ts';
+import { AttemptError } from '../../core/storage-fetch.ts';
+import type { RemoteFile } from '../../core/types.ts';
+import { ADMIN_PRIVILEGES_HEADER, WANDB_USER_AGENT, type WandbGraphqlClient } from './graphql-client.ts';
+import { listRunFiles } from './run-files.ts';
+import type { ProjectPath } from './runs.ts';
+
+/** RemoteFile.handle of a W&B file. */
+export interface WandbFileHandle {
+  /** The node's `url` (what `File.download` fetches, §3 step 3); null when the server gave none. */
+  url: string | null;
+  path: ProjectPath;
+  runId: string;
+  name: string;
+}
+
+export function isWandbHandle(value: unknown): value is WandbFileHandle {
+  const h = value as Partial<WandbFileHandle> | null;
+  return typeof h === 'object' && h !== null && (typeof h.url === 'string' || h.url === null) && typeof h.runId === 'string';
+}
+
+/**
+ * Maps a failed answer to what the downloader should do. 401/403 from storage mean the signature expired (GCS
+ * and S3 answer so); from the API host (a JSON body) they mean the key was refused, which renewing cannot fix.
+ * GCS reports an expired signature as 400 ExpiredToken.
+ */
+export function classifyWandbAnswer(answer: StorageAnswer, urlOnApiHost: boolean): FailureKind {
+  const { status } = answer;
+  if (status === 404) return 'missing';
+  if (isRetryableStatus(status)) return 'transient';
+  if (status === 401 || status === 403) return urlOnApiHost && looksLikeApiAnswer(answer) ? 'fatal' : 'expired';
+  if (status === 400 && /expired/i.test(answer.body)) return 'expired';
+  return 'fatal';
+}
+
+/** The API host answers JSON; storage hosts answer XML (or nothing). */
+function looksLikeApiAnswer(answer: StorageAnswer): boolean {
+  const type = answer.headers['content-type'];
+  const contentType = (Array.isArray(type) ? type[0] : type) ?? '';
+  return /json/i.test(contentType) || /^\s*[{[]/.test(answer.body);
+}
+
+export class WandbLocator {
+  private readonly gql: WandbGraphqlClient;
+  private readonly authorization: string;
+
+  constructor(gql: WandbGraphqlClient, authorization: string) {
+    this.gql = gql;
+    this.authorization = authorization;
+  }
+
+  /**
+   * The node's URL. Re-locating an API-host URL needs nothing new (each GET redirects to a freshly signed
+   * URL); a server that lists signed storage URLs directly gets one `RunFiles` query for that name on renewal.
+   * A file listed without a URL fails on its own with a clear reason: `directUrl` is never used, as the client
+   * never downloads from it either (§2.3 table) and it is not guaranteed to be readable.
+   */
+  async locate(file: RemoteFile, renew: boolean): Promise<Locator> {
+    if (!isWandbHandle(file.handle)) throw new AttemptError('fatal', 'internal error: not a W&B file handle');
+    const handle = file.handle;
+    if (renew && handle.url !== null && !this.onApiHost(handle.url)) handle.url = await this.freshUrl(handle);
+    const url = handle.url;
+    if (url === null) {
+      throw new AttemptError('fatal', 'W&B lists this file without a download URL (its url is null); the server cannot serve it');
+    }
+    const onApiHost = this.onApiHost(url);
+    return {
+      url,
+      authHeaders: { Authorization: this.authorization, ...ADMIN_PRIVILEGES_HEADER },
+      authOrigin: this.gql.origin,
+      headers: { 'User-Agent': WANDB_USER_AGENT },
+      classify: (answer) => classifyWandbAnswer(answer, onApiHost),
+    };
+  }
+
+  private onApiHost(url: string): boolean {
+    try {
+      return new URL(url).origin === this.gql.origin;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Asks for the one file again; failures end this file only (never the whole job), except cancellation. */
+  private async freshUrl(handle: WandbFileHandle): Promise<string | null> {
+    try {
+      for await (const nodes of listRunFiles(this.gql, handle.path, handle.runId, { names: [handle.name], pattern: null }, 1)) {
+        const node = nodes.find((n) => n.name === handle.name && n.md5 !== '0');
+        if (node) return node.url;
+      }
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      const kind = error instanceof NotFoundError ? 'missing' : 'fatal';
+      throw new AttemptError(kind, `renewing the expired download URL failed: ${errorMessage(error)}`, { cause: error });
+    }
+    throw new AttemptError('missing', 'W&B no longer lists this file (asked again after its download URL expired)');
+  }
+}
