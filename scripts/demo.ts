@@ -43,11 +43,17 @@ try {
   const run = await runActionProcess({ inputs, entry: DIST_ENTRY, workspace });
   process.stdout.write(run.stdout.replace(/^::(debug|group|endgroup|add-mask)::.*\n/gm, ''));
   console.log('\nOutputs:');
-  for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
+  for (const [name, value] of Object.entries(run.outputs))
+    console.log(`  ${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
   console.log(`\nDownloaded tree (${path.relative(process.cwd(), workspace)}/experiment-files):`);
   await printTree(path.join(workspace, 'experiment-files'), '  ');
   console.log('\nJob summary (markdown/HTML as GitHub renders it):');
-  console.log(run.summary.replace(/<[^>]+>/g, ' ').replace(/ +/g, ' ').trim());
+  console.log(
+    run.summary
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/ +/g, ' ')
+      .trim(),
+  );
   const requests = new Map<string, number>();
   for (const e of emulators.log.entries()) requests.set(`${e.target} ${e.endpoint}`, (requests.get(`${e.target} ${e.endpoint}`) ?? 0) + 1);
   console.log('\nRequests the emulator served:');
