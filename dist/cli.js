@@ -46693,7 +46693,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_describe_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(606);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5055);
-/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6787);
+/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4612);
 /* harmony import */ var _settings_parse_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1876);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(311);
 /* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8551);
@@ -48116,7 +48116,7 @@ async function get(locator, extra, ctx) {
             url = new URL(location, url).toString();
             continue;
         }
-        return { status: res.statusCode, headers: (0,http/* headerRecord */.jP)(res.headers), body: res.body };
+        return { url, status: res.statusCode, headers: (0,http/* headerRecord */.jP)(res.headers), body: res.body };
     }
 }
 async function failureOf(res, locator) {
@@ -48135,7 +48135,7 @@ async function failureOf(res, locator) {
     catch {
         // The error body is only informative.
     }
-    const answer = { status: res.status, headers: res.headers, body };
+    const answer = { url: res.url, status: res.status, headers: res.headers, body };
     const kind = locator.classify(answer);
     const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
     return new AttemptError(kind, `storage answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {
@@ -48246,7 +48246,7 @@ function asAttemptError(error) {
 
 /***/ }),
 
-/***/ 6787:
+/***/ 4612:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48900,10 +48900,10 @@ function seriesRequestIds(count) {
     return Array.from({ length: count }, (_, i) => String(i).padStart(width, '0'));
 }
 
-;// CONCATENATED MODULE: ./src/backends/neptune/pattern.ts
-// The official client's "extended regex" for names (`internal/pattern.py`, neptune.md §4.2): alternatives split
-// on ` | `, each a conjunction split on ` & `, a conjunct starting with `!` negated; `\x20` and `\x21` stand for
-// a space and `!` inside a part. And Python's `re.escape`, used to turn exact names into regexes (§5.2).
+;// CONCATENATED MODULE: ./src/core/extended-regex.ts
+// The official Neptune client's "extended regex" for names (`internal/pattern.py`, neptune.md §4.2), which the
+// action's `regex:` inputs use for both trackers: alternatives split on ` | `, each a conjunction split on ` & `,
+// a conjunct starting with `!` negated; `\x20` and `\x21` stand for a space and `!` inside a part.
 const OR_SPLIT = /[ \t\r\n]+\|[ \t\r\n]+/;
 const AND_SPLIT = /[ \t\r\n]+&[ \t\r\n]+/;
 const NOT_PREFIX = /^![ \t\r\n]*/;
@@ -48931,6 +48931,9 @@ function parseExtendedRegex(pattern) {
         return conjunction;
     });
 }
+
+;// CONCATENATED MODULE: ./src/backends/neptune/pattern.ts
+// Python's `re.escape`, used to turn exact attribute names into regexes (neptune.md §5.2).
 // Python 3.7+ re.escape escapes exactly these characters (`re._special_chars_map`).
 const RE_SPECIAL = new Set('()[]{}?*+-|^$\\.&~# \t\n\r\v\f');
 function pythonReEscape(text) {
@@ -48948,6 +48951,7 @@ function exactNamesRegex(names) {
 ;// CONCATENATED MODULE: ./src/backends/neptune/attribute-definitions.ts
 // Which attributes exist (neptune.md §5): the attribute-definitions query, filtered by name (exact names as an
 // escaped regex, or the extended regex) and by type, optionally limited to some runs; token paging.
+
 
 
 
@@ -50813,6 +50817,10 @@ function basicAuthHeader(key) {
 
 // EXTERNAL MODULE: ./src/core/storage-fetch.ts + 1 modules
 var storage_fetch = __nccwpck_require__(1405);
+;// CONCATENATED MODULE: ./src/core/backend.ts
+/** Thrown by `locate()` to fail one file (kind `fatal`/`missing`) without ending the whole job. */
+
+
 ;// CONCATENATED MODULE: ./src/backends/wandb/connection.ts
 // Relay-style connections as the official paginator reads them (wandb.md §2.2 "Pagination"): the next cursor
 // is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage is false.
@@ -51103,23 +51111,21 @@ function isWandbHandle(value) {
  * and S3 answer so); from the API host (a JSON body) they mean the key was refused, which renewing cannot fix.
  * GCS reports an expired signature as 400 ExpiredToken.
  */
-function classifyWandbAnswer(answer, urlOnApiHost) {
+/**
+ * `fromApiHost`: the answer came from the tracker's API host (the file URL before its redirect), where 401/403
+ * means the key itself is refused; from a storage host they mean the signed URL expired or was revoked.
+ */
+function classifyWandbAnswer(answer, fromApiHost) {
     const { status } = answer;
     if (status === 404)
         return 'missing';
     if ((0,retry_policy/* isRetryableStatus */.PS)(status))
         return 'transient';
     if (status === 401 || status === 403)
-        return urlOnApiHost && looksLikeApiAnswer(answer) ? 'fatal' : 'expired';
+        return fromApiHost ? 'fatal' : 'expired';
     if (status === 400 && /expired/i.test(answer.body))
         return 'expired';
     return 'fatal';
-}
-/** The API host answers JSON; storage hosts answer XML (or nothing). */
-function looksLikeApiAnswer(answer) {
-    const type = answer.headers['content-type'];
-    const contentType = (Array.isArray(type) ? type[0] : type) ?? '';
-    return /json/i.test(contentType) || /^\s*[{[]/.test(answer.body);
 }
 class WandbLocator {
     gql;
@@ -51144,13 +51150,12 @@ class WandbLocator {
         if (url === null) {
             throw new storage_fetch/* AttemptError */.c('fatal', 'W&B lists this file without a download URL (its url is null); the server cannot serve it');
         }
-        const onApiHost = this.onApiHost(url);
         return {
             url,
             authHeaders: { Authorization: this.authorization, ...ADMIN_PRIVILEGES_HEADER },
             authOrigin: this.gql.origin,
             headers: { 'User-Agent': WANDB_USER_AGENT },
-            classify: (answer) => classifyWandbAnswer(answer, onApiHost),
+            classify: (answer) => classifyWandbAnswer(answer, this.onApiHost(answer.url)),
         };
     }
     onApiHost(url) {

@@ -4,6 +4,9 @@ import type { BackendName, RemoteFile } from './types.ts';
 import type { ApiClient } from './api-client.ts';
 import type { Logger } from './logger.ts';
 
+/** Thrown by `locate()` to fail one file (kind `fatal`/`missing`) without ending the whole job. */
+export { AttemptError } from './storage-fetch.ts';
+
 /** How the downloader should treat a failed storage answer. */
 export type FailureKind =
   /** The signed URL expired: ask the backend to locate the file again (renew = true) and retry at once. */
@@ -16,6 +19,8 @@ export type FailureKind =
   | 'fatal';
 
 export interface StorageAnswer {
+  /** The URL that gave this answer (after redirects): tells an API host's refusal from a storage host's. */
+  url: string;
   status: number;
   headers: Record<string, string | string[] | undefined>;
   /** The first few KiB of the error body, as text. */

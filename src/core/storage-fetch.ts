@@ -40,6 +40,7 @@ export interface FetchContext {
 }
 
 interface Response {
+  url: string;
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
@@ -61,7 +62,7 @@ async function get(locator: Locator, extra: Record<string, string>, ctx: FetchCo
       url = new URL(location, url).toString();
       continue;
     }
-    return { status: res.statusCode, headers: headerRecord(res.headers), body: res.body };
+    return { url, status: res.statusCode, headers: headerRecord(res.headers), body: res.body };
   }
 }
 
@@ -79,7 +80,7 @@ async function failureOf(res: Response, locator: Locator): Promise<AttemptError>
   } catch {
     // The error body is only informative.
   }
-  const answer: StorageAnswer = { status: res.status, headers: res.headers, body };
+  const answer: StorageAnswer = { url: res.url, status: res.status, headers: res.headers, body };
   const kind = locator.classify(answer);
   const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
   return new AttemptError(kind, `storage answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {

@@ -4,7 +4,8 @@ import { InputError, ServerError } from '../../core/errors.ts';
 import type { NameSelector } from '../../core/types.ts';
 import { splitAttributeNames } from './batching.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { exactNamesRegex, parseExtendedRegex } from './pattern.ts';
+import { parseExtendedRegex } from '../../core/extended-regex.ts';
+import { exactNamesRegex } from './pattern.ts';
 
 export interface AttributeDefinition {
   name: string;

@@ -4,7 +4,7 @@
 import type { FailureKind, Locator, StorageAnswer } from '../../core/backend.ts';
 import { CancelledError, errorMessage, NotFoundError } from '../../core/errors.ts';
 import { isRetryableStatus } from '../../core/retry-policy.ts';
-import { AttemptError } from '../../core/storage-fetch.ts';
+import { AttemptError } from '../../core/backend.ts';
 import type { RemoteFile } from '../../core/types.ts';
 import { ADMIN_PRIVILEGES_HEADER, WANDB_USER_AGENT, type WandbGraphqlClient } from './graphql-client.ts';
 import { listRunFiles } from './run-files.ts';
@@ -29,20 +29,17 @@ export function isWandbHandle(value: unknown): value is WandbFileHandle {
  * and S3 answer so); from the API host (a JSON body) they mean the key was refused, which renewing cannot fix.
  * GCS reports an expired signature as 400 ExpiredToken.
  */
-export function classifyWandbAnswer(answer: StorageAnswer, urlOnApiHost: boolean): FailureKind {
+/**
+ * `fromApiHost`: the answer came from the tracker's API host (the file URL before its redirect), where 401/403
+ * means the key itself is refused; from a storage host they mean the signed URL expired or was revoked.
+ */
+export function classifyWandbAnswer(answer: StorageAnswer, fromApiHost: boolean): FailureKind {
   const { status } = answer;
   if (status === 404) return 'missing';
   if (isRetryableStatus(status)) return 'transient';
-  if (status === 401 || status === 403) return urlOnApiHost && looksLikeApiAnswer(answer) ? 'fatal' : 'expired';
+  if (status === 401 || status === 403) return fromApiHost ? 'fatal' : 'expired';
   if (status === 400 && /expired/i.test(answer.body)) return 'expired';
   return 'fatal';
-}
-
-/** The API host answers JSON; storage hosts answer XML (or nothing). */
-function looksLikeApiAnswer(answer: StorageAnswer): boolean {
-  const type = answer.headers['content-type'];
-  const contentType = (Array.isArray(type) ? type[0] : type) ?? '';
-  return /json/i.test(contentType) || /^\s*[{[]/.test(answer.body);
 }
 
 export class WandbLocator {
@@ -68,13 +65,12 @@ export class WandbLocator {
     if (url === null) {
       throw new AttemptError('fatal', 'W&B lists this file without a download URL (its url is null); the server cannot serve it');
     }
-    const onApiHost = this.onApiHost(url);
     return {
       url,
       authHeaders: { Authorization: this.authorization, ...ADMIN_PRIVILEGES_HEADER },
       authOrigin: this.gql.origin,
       headers: { 'User-Agent': WANDB_USER_AGENT },
-      classify: (answer) => classifyWandbAnswer(answer, onApiHost),
+      classify: (answer) => classifyWandbAnswer(answer, this.onApiHost(answer.url)),
     };
   }
 

@@ -3,7 +3,7 @@
 // regex" (`a & !b | c`, neptune.md §4.2), parsed by the Neptune backend's parser so both backends agree.
 // Each part is a JavaScript RegExp that matches anywhere in the value (like RE2 partial matching).
 import { InputError } from '../../core/errors.ts';
-import { parseExtendedRegex } from '../neptune/pattern.ts';
+import { parseExtendedRegex } from '../../core/extended-regex.ts';
 
 export type NameMatcher = (value: string) => boolean;
 

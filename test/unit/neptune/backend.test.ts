@@ -327,7 +327,7 @@ describe('locate', () => {
     const locator = await backend.locate(files[0] as RemoteFile, false);
     assert.match(locator.url, /\/blob\/s%2F1%2Fmodel\?X-Goog-Signature=/);
     assert.equal(locator.authHeaders, undefined);
-    assert.equal(locator.classify({ status: 400, headers: {}, body: '' }), 'expired');
+    assert.equal(locator.classify({ url: locator.url, status: 400, headers: {}, body: '' }), 'expired');
     const [sign] = fake.of(SIGN);
     assert.deepEqual(JSON.parse(sign?.body ?? ''), {
       files: ['s/1/model', 's/1/logo', 's/1/pred/1'].map((path) => ({ path, project_identifier: PROJECT, permission: 'read' })),

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { attributeNameFilters } from '../../../src/backends/neptune/attribute-definitions.ts';
-import { exactNamesRegex, parseExtendedRegex, pythonReEscape, pythonStrip } from '../../../src/backends/neptune/pattern.ts';
+import { parseExtendedRegex, pythonStrip } from '../../../src/core/extended-regex.ts';
+import { exactNamesRegex, pythonReEscape } from '../../../src/backends/neptune/pattern.ts';
 
 describe('parseExtendedRegex', () => {
   it('splits alternatives and conjunctions, negates ! parts', () => {

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyAzure, classifyPlain, locatorFor } from '../../../src/backends/neptune/storage-locator.ts';
 
-const answer = (status: number, body = '', headers: Record<string, string> = {}) => ({ status, body, headers });
+const answer = (status: number, body = '', headers: Record<string, string> = {}) => ({
+  url: 'https://storage.example/x',
+  status,
+  body,
+  headers,
+});
 
 describe('locatorFor', () => {
   it('azure: ranged GETs with x-ms-range and x-ms-version, no credentials', () => {

@@ -9,31 +9,36 @@ import { Agent } from 'undici';
 import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql-client.ts';
 import { classifyWandbAnswer, WandbLocator, type WandbFileHandle } from '../../../src/backends/wandb/locator.ts';
 
-const answer = (status: number, body = '', type = 'application/xml') => ({ status, body, headers: { 'content-type': type } });
+const answer = (status: number, body = '', type = 'application/xml') => ({
+  url: 'https://storage.example/x',
+  status,
+  body,
+  headers: { 'content-type': type },
+});
 
 describe('classifyWandbAnswer', () => {
   it('maps storage answers: 404 missing, 429/5xx transient, 401/403 and GCS ExpiredToken expired', () => {
-    assert.equal(classifyWandbAnswer(answer(404), true), 'missing');
-    assert.equal(classifyWandbAnswer(answer(429), true), 'transient');
-    assert.equal(classifyWandbAnswer(answer(503), true), 'transient');
+    assert.equal(classifyWandbAnswer(answer(404), false), 'missing');
+    assert.equal(classifyWandbAnswer(answer(429), false), 'transient');
+    assert.equal(classifyWandbAnswer(answer(503), false), 'transient');
     assert.equal(
-      classifyWandbAnswer(answer(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>'), true),
+      classifyWandbAnswer(answer(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>'), false),
       'expired',
     );
-    assert.equal(classifyWandbAnswer(answer(401, ''), true), 'expired');
+    assert.equal(classifyWandbAnswer(answer(401, ''), false), 'expired');
     assert.equal(
-      classifyWandbAnswer(answer(400, '<Error><Code>ExpiredToken</Code><Details>The provided token has expired.</Details></Error>'), true),
+      classifyWandbAnswer(answer(400, '<Error><Code>ExpiredToken</Code><Details>The provided token has expired.</Details></Error>'), false),
       'expired',
     );
-    assert.equal(classifyWandbAnswer(answer(400, '<Error><Code>InvalidArgument</Code></Error>'), true), 'fatal');
-    assert.equal(classifyWandbAnswer(answer(501), true), 'fatal');
-    assert.equal(classifyWandbAnswer(answer(410), true), 'fatal');
+    assert.equal(classifyWandbAnswer(answer(400, '<Error><Code>InvalidArgument</Code></Error>'), false), 'fatal');
+    assert.equal(classifyWandbAnswer(answer(501), false), 'fatal');
+    assert.equal(classifyWandbAnswer(answer(410), false), 'fatal');
   });
 
-  it('treats a JSON 401/403 from the API host as fatal (the key, not the signature)', () => {
+  it('treats a 401/403 from the API host as fatal (the key, not the signature)', () => {
     assert.equal(classifyWandbAnswer(answer(401, '{"errors":[{"message":"no"}]}', 'application/json'), true), 'fatal');
     assert.equal(classifyWandbAnswer(answer(403, '{"error":"forbidden"}', 'text/plain'), true), 'fatal');
-    // A server that lists signed storage URLs directly: any 401/403 is the signature.
+    // The same answers from a storage host are the signature's.
     assert.equal(classifyWandbAnswer(answer(403, '{"error":"x"}', 'application/json'), false), 'expired');
   });
 });
@@ -58,7 +63,8 @@ describe('WandbLocator', () => {
     assert.equal(loc.authOrigin, 'https://api.example.com');
     assert.equal(loc.authHeaders?.Authorization, 'Basic abc');
     assert.match(loc.headers?.['User-Agent'] ?? '', /^W&B Public Client download-experiment-files\//);
-    assert.equal(loc.classify(answer(401, '{}', 'application/json')), 'fatal');
+    assert.equal(loc.classify({ ...answer(401, '{}', 'application/json'), url: loc.url }), 'fatal');
+    assert.equal(loc.classify({ ...answer(401), url: 'https://storage.example/signed' }), 'expired');
     // Renewing an API-host URL needs no request: the next GET is signed afresh.
     assert.equal((await locator.locate(file('https://api.example.com/files/e/p/r/n'), true)).url, 'https://api.example.com/files/e/p/r/n');
   });
