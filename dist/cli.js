@@ -47059,6 +47059,7 @@ function noFilesMessage(s, shard) {
 /* harmony export */   uG: () => (/* binding */ FilesystemError),
 /* harmony export */   v3: () => (/* binding */ AuthenticationError)
 /* harmony export */ });
+/* unused harmony export onSecret */
 // Errors a user can hit. Each carries a message that says what to change; none may contain a secret
 // (messages are built from inputs and server answers, and server answers are passed through redact()).
 class UserFacingError extends Error {
@@ -47118,10 +47119,20 @@ class FilesystemError extends UserFacingError {
     }
 }
 const secrets = new Set();
+const secretListeners = [];
 /** Registers a value that must never appear in a message (tokens, keys, derived headers). */
 function registerSecret(value) {
-    if (value.length >= 4)
-        secrets.add(value);
+    if (value.length < 4 || secrets.has(value))
+        return;
+    secrets.add(value);
+    for (const listener of secretListeners)
+        listener(value);
+}
+/** Tells a shell about every secret, past and future (the action masks each in the runner's log). */
+function onSecret(listener) {
+    secretListeners.push(listener);
+    for (const s of secrets)
+        listener(s);
 }
 /** Removes every registered secret (and signed-URL signatures) from a text before it is shown. */
 function redact(text) {

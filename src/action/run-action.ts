@@ -1,7 +1,7 @@
 // The action: mask the credential, read and check inputs, run the shared job, then outputs, summary,
 // annotations and the artifact. The only module that reads inputs or sets outputs.
 import * as core from '@actions/core';
-import { errorMessage, registerSecret, UserFacingError } from '../core/errors.ts';
+import { errorMessage, onSecret, registerSecret, UserFacingError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Manifest } from '../core/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/progress.ts';
@@ -23,14 +23,15 @@ const actionLogger: Logger = {
   error: (m) => core.error(m),
 };
 
-/** Masks every credential the action may use before anything else can print it. */
+/**
+ * Masks every credential the action may use before anything else can print it, and every secret a backend
+ * derives later (the key inside a Neptune token, an Authorization header…).
+ */
 function maskCredentials(): void {
+  onSecret((secret) => core.setSecret(secret));
   for (const value of [core.getInput(Inputs.apiToken), process.env.NEPTUNE_API_TOKEN, process.env.WANDB_API_KEY]) {
     const v = value?.trim();
-    if (v) {
-      core.setSecret(v);
-      registerSecret(v);
-    }
+    if (v) registerSecret(v);
   }
 }
 

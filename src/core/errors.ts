@@ -69,10 +69,19 @@ export class FilesystemError extends UserFacingError {
 }
 
 const secrets = new Set<string>();
+const secretListeners: ((secret: string) => void)[] = [];
 
 /** Registers a value that must never appear in a message (tokens, keys, derived headers). */
 export function registerSecret(value: string): void {
-  if (value.length >= 4) secrets.add(value);
+  if (value.length < 4 || secrets.has(value)) return;
+  secrets.add(value);
+  for (const listener of secretListeners) listener(value);
+}
+
+/** Tells a shell about every secret, past and future (the action masks each in the runner's log). */
+export function onSecret(listener: (secret: string) => void): void {
+  secretListeners.push(listener);
+  for (const s of secrets) listener(s);
 }
 
 /** Removes every registered secret (and signed-URL signatures) from a text before it is shown. */
