@@ -2,13 +2,15 @@
 // after MAX_ROWS rows with "and N more". Cell text is escaped: @actions/core inserts it as raw HTML.
 import * as core from '@actions/core';
 import type { Manifest } from '../core/manifest.ts';
+import { describeRecord, printable } from '../core/describe.ts';
 import { formatBytes } from '../core/progress.ts';
 
 export const MAX_ROWS = 50;
 const MAX_PROBLEMS = 20;
 
+/** HTML-escaped and printable: @actions/core inserts cell text as raw HTML. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 interface ContainerRow {
@@ -56,10 +58,7 @@ export async function writeSummary(manifest: Manifest, extra: { artifact?: { nam
   if (problems.length > 0) {
     const items = problems
       .slice(0, MAX_PROBLEMS)
-      .map(
-        (f) =>
-          `${escapeHtml(f.container)}: ${escapeHtml(f.attribute)}${f.step === null ? '' : ` step ${f.step}`} — ${f.status}${f.error ? `: ${escapeHtml(f.error)}` : ''}`,
-      );
+      .map((f) => `${escapeHtml(describeRecord(f))} — ${f.status}${f.error ? `: ${escapeHtml(f.error)}` : ''}`);
     if (problems.length > MAX_PROBLEMS) items.push(`… and ${problems.length - MAX_PROBLEMS} more (see the manifest)`);
     s.addDetails('Missing and failed files', `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`);
   }

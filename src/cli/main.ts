@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
-import { describeSelection, noFilesMessage } from '../core/describe.ts';
+import { describeRecord, describeSelection, noFilesMessage, printable } from '../core/describe.ts';
 import { errorMessage, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { IncompleteRunError } from '../core/run.ts';
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`,
     );
     for (const f of report.manifest.files.filter((x) => x.status === 'failed').slice(0, 10)) {
-      log.error(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}: ${f.error ?? 'failed'}`);
+      log.error(`${describeRecord(f)}: ${printable(f.error ?? 'failed')}`);
     }
     if (t.files === 0) {
       const message = noFilesMessage(settings.selection, settings.shard);

@@ -1,4 +1,4 @@
-// Human descriptions of a selection for logs and the "no files" message.
+// Human descriptions for logs, annotations and summaries: of a selection, of a file, and names made printable.
 import type { NameSelector, Selection, Shard } from './types.ts';
 
 function names(selector: NameSelector): string {
@@ -22,4 +22,14 @@ export function describeSelection(s: Selection): string {
 export function noFilesMessage(s: Selection, shard: Shard | undefined): string {
   const where = shard ? ` in shard ${shard.index}/${shard.count}` : '';
   return `No files were found${where} for ${describeSelection(s)}. Check the names, regexes and filter (a dry run lists what matches).`;
+}
+
+/** Shows control characters (a NUL or an escape sequence in a tracker's name) as \uXXXX instead of emitting them. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `container: attribute[ step N]`, printable. */
+export function describeRecord(f: { container: string; attribute: string; step: number | null }): string {
+  return printable(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}`);
 }

@@ -13,6 +13,8 @@ import { inShard } from './shard.ts';
 import type { FileResult, OverwritePolicy, PlannedFile, Shard } from './types.ts';
 
 export interface RunRequest {
+  /** As the user named it; the manifest says it even when nothing matched. */
+  project: string;
   destination: string;
   manifestPath: string;
   overwrite: OverwritePolicy;
@@ -62,7 +64,7 @@ export async function runDownload(backend: Backend, request: RunRequest, deps: R
 
   const meta = {
     backend: backend.name,
-    project: planned[0]?.file.project ?? '',
+    project: planned[0]?.file.project ?? request.project,
     destination: request.destination,
     dryRun: request.dryRun,
     shard: request.shard,

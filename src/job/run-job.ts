@@ -40,6 +40,7 @@ export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobRe
     const report = await runDownload(
       backend,
       {
+        project: settings.selection.project,
         destination: settings.destination,
         manifestPath: settings.manifestPath,
         overwrite: settings.overwrite,

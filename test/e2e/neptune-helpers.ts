@@ -8,6 +8,7 @@ import type { NeptuneFixture } from '../emulators/common/contracts.ts';
 import type { RunningEmulators } from '../emulators/start.ts';
 import type { Manifest } from '../../src/core/manifest.ts';
 import type { ActionRun } from '../support/action-process.ts';
+import { assertNoSecret } from '../support/assert-no-secret.ts';
 
 export async function readManifest(run: ActionRun): Promise<Manifest> {
   return JSON.parse(await readFile(run.outputs.manifest as string, 'utf8')) as Manifest;
@@ -52,9 +53,7 @@ export async function assertCleanRun(run: ActionRun, emulators: RunningEmulators
     const leftovers = (await filesUnder(destination).catch(() => [])).filter((f) => /(^|\/)\.def-[0-9a-f]+\.part$/.test(f));
     assert.deepEqual(leftovers, [], 'no temporary file remains');
   }
-  const manifest = run.outputs.manifest ? await readFile(run.outputs.manifest, 'utf8').catch(() => '') : '';
-  const shown = [run.stdout.replace(/^::add-mask::.*$/gm, ''), run.stderr, JSON.stringify(run.outputs), run.summary, manifest].join('\n');
-  for (const secret of secrets) assert.ok(!shown.includes(secret), 'the token never appears in logs, outputs, summary or manifest');
+  await assertNoSecret(run, secrets);
   for (const e of emulators.log.entries()) {
     if (e.target === 'storage' || e.target === 'azure') {
       assert.equal(e.headers.authorization, undefined, `no Authorization header on ${e.target} ${e.path}`);

@@ -355,6 +355,7 @@ describe('through the core', () => {
       const report = await runDownload(
         backend,
         {
+          project: 'ws/proj',
           destination,
           manifestPath: path.join(destination, 'manifest.json'),
           overwrite: 'overwrite',

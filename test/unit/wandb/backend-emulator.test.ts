@@ -223,6 +223,7 @@ describe('locating and downloading', () => {
       const report = await runDownload(
         h.backend,
         {
+          project,
           destination,
           manifestPath: path.join(destination, 'manifest.json'),
           overwrite: 'overwrite',
