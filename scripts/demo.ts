@@ -3,22 +3,38 @@
 // outputs, the downloaded tree and the job summary, and stops everything.
 //   npm run demo                    Neptune: two experiments' checkpoints and prediction images
 //   npm run demo -- --backend wandb W&B: a run's files by pattern
-import { readdir, rm, stat } from 'node:fs/promises';
+//   npm run demo -- --upload        also upload them as artifact `demo-files` to the local results-service
+//                                   emulator (the real @actions/artifact client), then list the zip
+// Everything it writes stays in demo-output/ (ignored by git): the workspace, and the runner's output and
+// summary files next to it.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startResultsService, type ResultsService } from '../test/emulators/artifacts/results-service.ts';
+import { readZipEntries } from '../test/emulators/artifacts/zip-entries.ts';
 import { startEmulators } from '../test/emulators/start.ts';
 import { DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, demoFixture } from '../test/fixtures/demo.ts';
 import { DIST_ENTRY, REPO_ROOT, runActionProcess } from '../test/support/action-process.ts';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'neptune' } } });
+const ARTIFACT_NAME = 'demo-files';
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'neptune' }, upload: { type: 'boolean', default: false } } });
 const backend = values.backend === 'wandb' ? 'wandb' : 'neptune';
-const workspace = path.join(REPO_ROOT, 'demo-output');
-await rm(workspace, { recursive: true, force: true });
-const { mkdir } = await import('node:fs/promises');
+const outputRoot = path.join(REPO_ROOT, 'demo-output');
+const workspace = path.join(outputRoot, 'workspace');
+await rm(outputRoot, { recursive: true, force: true });
 await mkdir(workspace, { recursive: true });
 
 const emulators = await startEmulators({ fixture: demoFixture });
+let results: ResultsService | undefined;
 try {
+  // What the runner gives a JavaScript action: the results service's token and URL, and the run's coordinates
+  // (used only for the artifact-url output).
+  let env: Record<string, string> = {};
+  if (values.upload) {
+    results = await startResultsService();
+    env = { ...results.env, GITHUB_REPOSITORY: 'demo-team/seabird-ml', GITHUB_RUN_ID: '1' };
+  }
   const inputs: Record<string, string> =
     backend === 'neptune'
       ? {
@@ -39,8 +55,11 @@ try {
           pattern: '%',
           destination: 'experiment-files',
         };
-  console.log(`Running dist/index.js (${backend}) against the emulator…\n`);
-  const run = await runActionProcess({ inputs, entry: DIST_ENTRY, workspace });
+  if (values.upload) inputs['artifact-name'] = ARTIFACT_NAME;
+  console.log(`Running dist/index.js (${backend}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`);
+  const run = await runActionProcess({ inputs, entry: DIST_ENTRY, workspace, env });
+  process.exitCode = run.code ?? 1;
+  if (run.stderr) process.stderr.write(run.stderr);
   process.stdout.write(run.stdout.replace(/^::(debug|group|endgroup|add-mask)::.*\n/gm, ''));
   console.log('\nOutputs:');
   for (const [name, value] of Object.entries(run.outputs))
@@ -54,13 +73,33 @@ try {
       .replace(/ +/g, ' ')
       .trim(),
   );
+  if (results) await printArtifact(results, run.outputs);
   const requests = new Map<string, number>();
   for (const e of emulators.log.entries()) requests.set(`${e.target} ${e.endpoint}`, (requests.get(`${e.target} ${e.endpoint}`) ?? 0) + 1);
   console.log('\nRequests the emulator served:');
   for (const [k, n] of [...requests].sort()) console.log(`  ${k}: ${n}`);
-  process.exitCode = run.code ?? 1;
 } finally {
+  await results?.close();
   await emulators.close();
+}
+
+async function printArtifact(service: ResultsService, outputs: Record<string, string>): Promise<void> {
+  console.log(`\nArtifact '${ARTIFACT_NAME}' (from the action's outputs):`);
+  for (const name of ['artifact-id', 'artifact-url', 'artifact-digest']) console.log(`  ${name} = ${outputs[name] ?? '(not set)'}`);
+  if (!service.artifacts().some((a) => a.name === ARTIFACT_NAME && a.state === 'finalized')) {
+    console.log('  The results-service emulator holds no such artifact.');
+    process.exitCode = 1;
+    return;
+  }
+  const zip = await service.downloadZip(ARTIFACT_NAME);
+  const digest = createHash('sha256').update(zip).digest('hex');
+  console.log(
+    `  zip: ${zip.length} B, sha256 ${digest === outputs['artifact-digest'] ? 'matches artifact-digest' : `${digest} (differs!)`}`,
+  );
+  console.log('  entries:');
+  for (const e of readZipEntries(zip).sort((a, b) => a.name.localeCompare(b.name))) {
+    console.log(`    ${e.name}  (${e.data.length} B${e.method === 8 ? `, deflated to ${e.compressedSize} B` : ', stored'})`);
+  }
 }
 
 async function printTree(dir: string, indent: string): Promise<void> {

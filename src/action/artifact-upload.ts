@@ -1,7 +1,8 @@
 // Uploads what this job downloaded (and the manifest) as one workflow artifact with @actions/artifact. On GHES,
 // where the v2+ artifact service does not exist, the download still counts and the upload becomes a warning.
+// checkArtifactUpload runs before the download, so a job that cannot upload fails before it spends the time.
 import * as core from '@actions/core';
-import { DefaultArtifactClient, GHESNotSupportedError } from '@actions/artifact';
+import { ArtifactNotFoundError, DefaultArtifactClient, GHESNotSupportedError } from '@actions/artifact';
 import path from 'node:path';
 import { redact, UserFacingError } from '../core/errors.ts';
 import type { Manifest } from '../core/manifest.ts';
@@ -19,6 +20,38 @@ export interface UploadedArtifact {
 export function isGhes(serverUrl: string | undefined): boolean {
   const host = new URL(serverUrl || 'https://github.com').hostname.toLowerCase();
   return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost'));
+}
+
+/** What a user sees when the run already has an artifact of this name: the service refuses a second one (§3.6). */
+export function duplicateNameMessage(name: string): string {
+  return `An artifact named '${name}' already exists in this workflow run. Give each job its own artifact-name (matrix jobs: include the matrix value, or use 'shard', which appends -<i>-of-<n>; re-runs: include github.run_attempt).`;
+}
+
+/**
+ * Before any download: the runner gives ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL only to JavaScript
+ * actions (github-actions.md §3.3), and the service answers 409 to a name already used in the run (§3.4), which
+ * would otherwise only show after the whole download. A failed look-up is not fatal: the upload reports properly.
+ * GHES is left to uploadArtifact, which warns.
+ */
+export async function checkArtifactUpload(settings: ArtifactSettings): Promise<void> {
+  if (isGhes(process.env.GITHUB_SERVER_URL)) return;
+  const missing = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL'].filter((v) => !process.env[v]);
+  if (missing.length > 0) {
+    throw new UserFacingError(
+      'INVALID_INPUT',
+      `artifact-name '${settings.name}' is set, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: the runner gives ${missing.length > 1 ? 'them' : 'it'} only to actions started with 'uses:' (not to 'run:' steps). Run this action with 'uses:', or leave artifact-name empty and upload the destination with actions/upload-artifact.`,
+    );
+  }
+  let existing: number | undefined;
+  try {
+    existing = (await new DefaultArtifactClient().getArtifact(settings.name)).artifact.id;
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) return;
+    const message = error instanceof Error ? error.message : String(error);
+    core.info(`Could not check whether artifact '${settings.name}' already exists (${redact(message)}); going on with the download.`);
+    return;
+  }
+  throw new UserFacingError('INVALID_INPUT', `${duplicateNameMessage(settings.name)} (The existing one has id ${existing}.)`);
 }
 
 export async function uploadArtifact(
@@ -64,11 +97,7 @@ export async function uploadArtifact(
     }
     const message = error instanceof Error ? error.message : String(error);
     if (/already exists/i.test(message)) {
-      throw new UserFacingError(
-        'INVALID_INPUT',
-        `An artifact named '${settings.name}' already exists in this workflow run. Give each job its own artifact-name (matrix jobs: include the matrix value, or use 'shard', which appends -<i>-of-<n>).`,
-        { cause: error },
-      );
+      throw new UserFacingError('INVALID_INPUT', duplicateNameMessage(settings.name), { cause: error });
     }
     throw new UserFacingError('SERVER', redact(`Uploading artifact '${settings.name}' failed: ${message}`), { cause: error });
   }

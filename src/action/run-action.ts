@@ -9,10 +9,10 @@ import { IncompleteRunError, type RunReport } from '../core/run.ts';
 import { checkSettings, runJob, type JobReport } from '../job/run-job.ts';
 import { Inputs, Outputs, type InputName } from '../settings/input-names.ts';
 import { parseSettings, type Settings } from '../settings/parse-settings.ts';
-import { uploadArtifact } from './artifact-upload.ts';
+import { checkArtifactUpload, uploadArtifact } from './artifact-upload.ts';
 import { setRunOutputs } from './outputs.ts';
 import { writeSummary } from './summary.ts';
-import { describeSelection, noFilesMessage } from '../core/describe.ts';
+import { describeRecord, describeSelection, noFilesMessage, printable } from '../core/describe.ts';
 
 const MAX_ANNOTATIONS = 10;
 
@@ -61,6 +61,7 @@ async function run(signal: AbortSignal): Promise<void> {
     baseDirectory: process.env.GITHUB_WORKSPACE || process.cwd(),
   });
   checkSettings(settings, process.env);
+  if (settings.artifact && !settings.dryRun) await checkArtifactUpload(settings.artifact);
   core.info(`Resolving ${describeSelection(settings.selection)}`);
   let progress: ProgressCounter | undefined;
   let report: JobReport;
@@ -88,12 +89,20 @@ async function run(signal: AbortSignal): Promise<void> {
     throw error;
   }
   finish(settings, report);
-  const artifact = await maybeUpload(settings, report.manifest);
+  // A failed upload still leaves the files on disk: the summary and the verdict on the download come first.
+  let artifact: { name: string; url?: string } | undefined;
+  let uploadError: unknown;
+  try {
+    artifact = await maybeUpload(settings, report.manifest);
+  } catch (error) {
+    uploadError = error;
+  }
   await writeSummary(report.manifest, artifact ? { artifact } : {}).catch((e: unknown) =>
     core.warning(`Could not write the job summary: ${errorMessage(e)}`),
   );
   judge(settings, report);
   for (const [endpoint, count] of report.apiRequests) core.debug(`API requests to ${endpoint}: ${count}`);
+  if (uploadError !== undefined) throw uploadError;
 }
 
 function finish(settings: Settings, report: RunReport): void {
@@ -109,18 +118,36 @@ function finish(settings: Settings, report: RunReport): void {
 function annotate(manifest: Manifest): void {
   const missing = manifest.files.filter((f) => f.status === 'missing');
   for (const f of missing.slice(0, MAX_ANNOTATIONS)) {
-    core.warning(
-      `Missing in storage: ${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`} (the tracker lists it, the storage has no such file).`,
-    );
+    core.warning(`Missing in storage: ${describeRecord(f)} (the tracker lists it, the storage has no such file).`);
   }
   if (missing.length > MAX_ANNOTATIONS) core.warning(`… and ${missing.length - MAX_ANNOTATIONS} more missing files (see the manifest).`);
 }
 
 async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ name: string; url?: string } | undefined> {
-  if (!settings.artifact || settings.dryRun) return undefined;
+  if (!settings.artifact) return undefined;
+  if (settings.dryRun) {
+    core.info(`Dry run: no artifact '${settings.artifact.name}' is uploaded.`);
+    return undefined;
+  }
   const t = manifest.totals;
   if (t.downloaded + t.skipped === 0) {
-    core.info(`Nothing was downloaded, so no artifact '${settings.artifact.name}' is uploaded.`);
+    const message = `Nothing was downloaded, so no artifact '${settings.artifact.name}' is uploaded.`;
+    // No match at all is reported by judge() at the if-no-files-found level; matches that all ended missing or
+    // failed are "no files" for the artifact, so that input decides here, as in actions/upload-artifact (§5).
+    if (t.files === 0 || settings.ifNoFilesFound === 'ignore') core.info(message);
+    else {
+      const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed (see ${settings.manifestPath}).`;
+      if (settings.ifNoFilesFound === 'error') core.setFailed(detail);
+      else core.warning(detail);
+    }
+    return undefined;
+  }
+  if (t.failed > 0) {
+    // The step fails anyway; an artifact now would make "Re-run failed jobs" fail on the taken name (the
+    // service refuses a name twice in one run, github-actions.md §3.6), as a later upload step would not run.
+    core.warning(
+      `${t.failed} file(s) could not be downloaded, so no artifact '${settings.artifact.name}' is uploaded; re-running the job can upload it under the same name.`,
+    );
     return undefined;
   }
   const uploaded = await uploadArtifact(settings.artifact, manifest, settings.destination, settings.manifestPath);
@@ -146,7 +173,7 @@ function judge(settings: Settings, report: RunReport): void {
     const first = report.manifest.files
       .filter((f) => f.status === 'failed')
       .slice(0, 5)
-      .map((f) => `${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}: ${f.error ?? 'failed'}`);
+      .map((f) => `${describeRecord(f)}: ${printable(f.error ?? 'failed')}`);
     core.setFailed(
       `${t.failed} of ${t.files} files could not be downloaded:\n${first.join('\n')}${t.failed > 5 ? `\n… and ${t.failed - 5} more (see ${settings.manifestPath})` : ''}`,
     );

@@ -7,6 +7,21 @@ import type { BackendName, ContainerKind, FileResult, FileStatus, Shard } from '
 
 export const MANIFEST_FILE_NAME = 'manifest.json';
 
+/** One manifest per shard, so the shards' artifacts merge without overwriting each other's manifest. */
+export function manifestFileName(shard: Shard | undefined): string {
+  return shard && shard.count > 1 ? `manifest-${shard.index}-of-${shard.count}.json` : MANIFEST_FILE_NAME;
+}
+
+/**
+ * The names no downloaded file may take: every shard's manifest, so that all shards (which plan every file)
+ * reject the same files and stay disjoint and complete.
+ */
+export function reservedManifestNames(shard: Shard | undefined): string[] {
+  const names = [MANIFEST_FILE_NAME];
+  for (let i = 1; shard && shard.count > 1 && i <= shard.count; i += 1) names.push(manifestFileName({ index: i, count: shard.count }));
+  return names;
+}
+
 export interface ManifestRecord {
   backend: BackendName;
   project: string;

@@ -58,7 +58,11 @@ export async function runDownload(backend: Backend, request: RunRequest, deps: R
   for await (const page of backend.resolve()) {
     if (deps.signal.aborted) throw new CancelledError();
     resolvedCount += page.length;
-    for (const file of page) if (inShard(file, request.shard)) planned.push(planner.plan(file));
+    for (const file of page) {
+      // Every shard plans every file, so which file wins a contested path does not depend on the shard.
+      const placed = planner.plan(file);
+      if (inShard(file, request.shard)) planned.push(placed);
+    }
     deps.onResolved?.(planned.length);
   }
 

@@ -4,7 +4,7 @@ import { ApiClient } from '../core/api-client.ts';
 import { createDispatcher } from '../core/http.ts';
 import { defaultLayoutOptions } from '../core/layout.ts';
 import type { Logger } from '../core/logger.ts';
-import { MANIFEST_FILE_NAME } from '../core/manifest.ts';
+import { reservedManifestNames } from '../core/manifest.ts';
 import { runDownload, type RunReport } from '../core/run.ts';
 import type { FileResult } from '../core/types.ts';
 import { checkBackendSettings, createBackend } from '../backends/create-backend.ts';
@@ -48,7 +48,7 @@ export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobRe
         dryRun: settings.dryRun,
         shard: settings.shard,
         retry: tuning.retry,
-        layout: { ...defaultLayoutOptions(settings.destination), reserved: [MANIFEST_FILE_NAME] },
+        layout: { ...defaultLayoutOptions(settings.destination), reserved: reservedManifestNames(settings.shard) },
       },
       { dispatcher, signal: hooks.signal, log: hooks.log, onResolved: hooks.onResolved, onResult: hooks.onResult },
     );

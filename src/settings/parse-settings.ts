@@ -16,7 +16,7 @@ import {
   type StepRange,
 } from '../core/types.ts';
 import { Inputs, type InputName } from './input-names.ts';
-import { MANIFEST_FILE_NAME } from '../core/manifest.ts';
+import { manifestFileName } from '../core/manifest.ts';
 
 /** Reads one input: trimmed text, '' when not given. */
 export type InputReader = (name: InputName) => string;
@@ -111,7 +111,7 @@ export function parseSettings(read: InputReader, { env, baseDirectory }: Environ
     apiUrl,
     perPage: optionalInteger(read(Inputs.perPage), Inputs.perPage, 1, 1000),
     destination,
-    manifestPath: path.join(destination, MANIFEST_FILE_NAME),
+    manifestPath: path.join(destination, manifestFileName(shard)),
     overwrite: oneOf(read(Inputs.overwrite), Inputs.overwrite, OVERWRITE_POLICIES, 'skip-existing'),
     concurrency: optionalInteger(read(Inputs.concurrency), Inputs.concurrency, 1, MAX_CONCURRENCY) ?? DEFAULT_CONCURRENCY,
     dryRun: parseBoolean(read(Inputs.dryRun), Inputs.dryRun, false),
@@ -220,6 +220,11 @@ function optionalShard(value: string): Shard | undefined {
   if (!shard) throw new InputError(Inputs.shard, `'${value}' is not of the form i/n with 1 ≤ i ≤ n (e.g. 2/4).`);
   return shard;
 }
+
+/**
+ * `manifest-<i>-of-<n>.json` in a sharded job: shards that merge their artifacts into one folder
+ * (download-artifact's merge-multiple) would otherwise overwrite each other's manifest.json.
+ */
 
 function artifactSettings(read: InputReader, shard: Shard | undefined): ArtifactSettings | undefined {
   const base = read(Inputs.artifactName);
