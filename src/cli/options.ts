@@ -43,7 +43,7 @@ export function buildProgram(version: string): Command {
   const program = new Command('download-experiment-files')
     .description('Download files logged to Neptune or Weights & Biases experiments into a local folder.')
     .version(version)
-    .showHelpAfterError()
+    .showHelpAfterError('(run with --help for usage)')
     .allowExcessArguments(false);
   for (const name of Object.values(Inputs)) {
     if (ACTION_ONLY.includes(name)) continue;

@@ -11,7 +11,15 @@ export function renderPlanTable(manifest: Manifest, maxRows = 200): string {
     f.status,
     f.path ?? `(${f.error ?? 'no path'})`,
   ]);
-  const header = [manifest.files[0]?.containerKind === 'experiment' ? 'EXPERIMENT' : 'RUN', 'ATTRIBUTE', 'STEP', 'SIZE', 'STATUS', 'PATH'];
+  // W&B runs hold files, not attributes (wandb.md §2.3).
+  const header = [
+    manifest.files[0]?.containerKind === 'experiment' ? 'EXPERIMENT' : 'RUN',
+    manifest.backend === 'wandb' ? 'FILE' : 'ATTRIBUTE',
+    'STEP',
+    'SIZE',
+    'STATUS',
+    'PATH',
+  ];
   const shown = [header, ...rows.slice(0, maxRows)];
   const widths = header.map((_, i) => Math.min(60, Math.max(...shown.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]): string =>

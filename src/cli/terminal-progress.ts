@@ -39,7 +39,8 @@ export function createTerminalProgress(enabled: boolean, stream: NodeJS.WriteStr
     add: (result) => {
       if (result.status === 'downloaded') bytes += result.bytes;
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-      bar.increment(1, { bytes: formatBytes(bytes), rate: formatBytes(bytes / seconds) });
+      // Whole bytes: formatBytes prints values under 1 KiB as they are, fractions included.
+      bar.increment(1, { bytes: formatBytes(bytes), rate: formatBytes(Math.round(bytes / seconds)) });
     },
     stop: () => bar.stop(),
   };

@@ -1,0 +1,136 @@
+// The CLI and the action are two shells around one job (src/job/run-job.ts): for the same inputs (the CLI's
+// flags carry the action's input names, a multi-line input becoming a repeated flag) they must leave the same
+// tree, byte for byte, the same manifest (but for when and where it was written) and the same exit code —
+// for Neptune and W&B, and for runs where files are missing or fail.
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Manifest } from '../../src/core/manifest.ts';
+import { startEmulators, type RunningEmulators } from '../emulators/start.ts';
+import { demoNeptuneFixture, demoWandbFixture, DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, DEMO_WANDB_RUNS } from '../fixtures/demo.ts';
+import { runActionProcess } from '../support/action-process.ts';
+import { runCli } from '../support/cli-process.ts';
+import { filesUnder } from './neptune-helpers.ts';
+
+const neptuneFixture = { ...demoNeptuneFixture, projects: demoNeptuneFixture.projects.filter((p) => p.id === DEMO_NEPTUNE_PROJECT) };
+const FAST_RETRIES = { DOWNLOAD_EXPERIMENT_FILES_RETRY_BASE_MS: '1', DOWNLOAD_EXPERIMENT_FILES_RETRY_MAX_DELAY_MS: '5' };
+
+/** The CLI's arguments for the action's inputs: `--<input> <value>`, one flag per line of a list, `--dry-run` alone. */
+function flagsFor(inputs: Record<string, string>): string[] {
+  const args: string[] = [];
+  for (const [name, value] of Object.entries(inputs)) {
+    if (name === 'dry-run') {
+      if (value === 'true') args.push('--dry-run');
+      continue;
+    }
+    for (const line of value.split('\n')) if (line.trim() !== '') args.push(`--${name}`, line);
+  }
+  return args;
+}
+
+/** The manifest without what legitimately differs between two runs: the time and the absolute destination. */
+function comparable(manifest: Manifest): Omit<Manifest, 'createdAt' | 'destination'> {
+  const { createdAt: _createdAt, destination: _destination, ...rest } = manifest;
+  return rest;
+}
+
+describe('CLI and action produce identical results', () => {
+  let emulators: RunningEmulators;
+  before(async () => {
+    emulators = await startEmulators({ fixture: { neptune: neptuneFixture, wandb: demoWandbFixture } });
+  });
+  const workDirs: string[] = [];
+  after(async () => {
+    await emulators.close();
+    await Promise.all(workDirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  const compare = async (inputs: Record<string, string>, env: NodeJS.ProcessEnv, expectedCode: number): Promise<Manifest> => {
+    const destination = 'downloads';
+    const all = { ...inputs, destination };
+    const [action, cli] = await Promise.all([runActionProcess({ inputs: all, env }), runCli(flagsFor(all), { env })]);
+    // The runner's output and summary files sit next to the action's workspace (test/support/action-process.ts).
+    workDirs.push(action.workspace, `${action.workspace}.output`, `${action.workspace}.summary`, cli.cwd);
+    assert.equal(action.code, expectedCode, `action\n${action.stdout}${action.stderr}`);
+    assert.equal(cli.code, expectedCode, `cli\n${cli.stdout}${cli.stderr}`);
+
+    const actionDest = path.join(action.workspace, destination);
+    const cliDest = path.join(cli.cwd, destination);
+    const tree = await filesUnder(actionDest);
+    assert.deepEqual(await filesUnder(cliDest), tree, 'same relative paths');
+    for (const rel of tree.filter((f) => f !== 'manifest.json')) {
+      assert.ok((await readFile(path.join(actionDest, rel))).equals(await readFile(path.join(cliDest, rel))), `same bytes: ${rel}`);
+    }
+    const [actionManifest, cliManifest] = await Promise.all(
+      [actionDest, cliDest].map(async (d) => JSON.parse(await readFile(path.join(d, 'manifest.json'), 'utf8')) as Manifest),
+    );
+    assert.equal(actionManifest?.destination, actionDest);
+    assert.equal(cliManifest?.destination, cliDest);
+    assert.deepEqual(comparable(cliManifest as Manifest), comparable(actionManifest as Manifest));
+    return actionManifest as Manifest;
+  };
+
+  it('Neptune: experiments by regex, files and series tail, a missing blob', async () => {
+    const manifest = await compare(
+      {
+        backend: 'neptune',
+        'api-token': emulators.neptune?.apiToken ?? '',
+        project: DEMO_NEPTUNE_PROJECT,
+        experiments: 'regex:^seabird',
+        attributes: 'regex:^model/ | ^predictions | ^artifacts/ | ^config/params',
+        tail: '3',
+      },
+      {},
+      0,
+    );
+    // Not a trivial comparison: 3 experiments × (3 files + 3 series points), and one file the storage lacks.
+    assert.equal(manifest.totals.downloaded, 18, JSON.stringify(manifest.totals));
+    assert.equal(manifest.totals.missing, 1);
+  });
+
+  it('Neptune dry run: the same plan', async () => {
+    const manifest = await compare(
+      {
+        backend: 'neptune',
+        'api-token': emulators.neptune?.apiToken ?? '',
+        project: DEMO_NEPTUNE_PROJECT,
+        filter: 'sys/tags contains "best"',
+        attributes: 'model/checkpoint',
+        'dry-run': 'true',
+      },
+      {},
+      0,
+    );
+    assert.ok(manifest.totals.planned > 1);
+  });
+
+  it('W&B: finished runs by filter, every file by pattern, settings from WANDB_* variables', async () => {
+    const manifest = await compare(
+      { backend: 'wandb', filter: '{"state": "finished"}', pattern: '%' },
+      {
+        WANDB_API_KEY: emulators.wandb?.apiKey ?? '',
+        WANDB_BASE_URL: emulators.wandb?.url ?? '',
+        WANDB_ENTITY: DEMO_WANDB_PROJECT.split('/')[0],
+        WANDB_PROJECT: DEMO_WANDB_PROJECT.split('/')[1],
+      },
+      0,
+    );
+    assert.ok(manifest.totals.downloaded > 50, JSON.stringify(manifest.totals));
+  });
+
+  it('W&B: a run with a missing file and a wrong MD5 (both exit 1)', async () => {
+    const manifest = await compare(
+      {
+        backend: 'wandb',
+        'api-token': emulators.wandb?.apiKey ?? '',
+        'api-url': emulators.wandb?.url ?? '',
+        project: DEMO_WANDB_PROJECT,
+        runs: DEMO_WANDB_RUNS.crashed,
+      },
+      FAST_RETRIES,
+      1,
+    );
+    assert.deepEqual([manifest.totals.missing, manifest.totals.failed], [1, 1]);
+  });
+});
