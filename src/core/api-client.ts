@@ -2,8 +2,8 @@
 // Retry-After; any other status is handed back to the backend, which knows what it means. Counts requests
 // per endpoint so tests and the benchmark can compare them with the protocol minimum.
 import { request, type Dispatcher } from 'undici';
-import { ServerError, CancelledError, redact } from './errors.ts';
-import { firstHeader, headerRecord, isTransientNetworkError } from './http.ts';
+import { ServerError, CancelledError, redact, UserFacingError } from './errors.ts';
+import { describeTlsFailure, firstHeader, headerRecord, isTransientNetworkError, proxyHint } from './http.ts';
 import type { Logger } from './logger.ts';
 import { isRetryableStatus, parseRetryAfter, RetryBudget, sleep, type RetryPolicy } from './retry-policy.ts';
 
@@ -59,6 +59,7 @@ export class ApiClient {
       const attempt = budget.begin();
       this.counts.set(req.endpoint, (this.counts.get(req.endpoint) ?? 0) + 1);
       let failure: string;
+      let hint = '';
       let retryAfterMs: number | undefined;
       let lastStatus: number | undefined;
       try {
@@ -78,16 +79,22 @@ export class ApiClient {
         failure = `HTTP ${res.statusCode}${describeBody(body)}`;
       } catch (error) {
         if (signal.aborted) throw new CancelledError();
+        const tls = describeTlsFailure(error, new URL(req.url).host);
+        if (tls !== undefined) throw new UserFacingError('NETWORK', redact(tls), { cause: error });
         if (!isTransientNetworkError(error)) throw error;
         failure = (error as Error).message;
+        hint = proxyHint(error, req.url);
       }
       const wait = budget.next(retryAfterMs);
       if (wait === undefined) {
         throw new ServerError(
           redact(
-            `The ${req.endpoint} request to ${new URL(req.url).host} kept failing (${attempt} attempts, ` +
+            `The ${req.endpoint} request to ${new URL(req.url).host} kept failing (${attempt} attempt${attempt === 1 ? '' : 's'}, ` +
               `${Math.round(budget.totalWaitMs / 1000)} s of back-off); last answer: ${failure}. ` +
-              'The server may be overloaded or down; try again later.',
+              (retryAfterMs !== undefined && attempt < this.options.retry.maxAttempts
+                ? `The server asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), more than the retry budget allows. `
+                : '') +
+              `${hint === '' ? 'The server may be overloaded or down; try again later.' : hint.trim()}`,
           ),
           lastStatus,
         );

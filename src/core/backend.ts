@@ -16,7 +16,9 @@ export type FailureKind =
   /** Worth another attempt after a back-off (429, 5xx, resets…). */
   | 'transient'
   /** Will not get better by retrying. */
-  | 'fatal';
+  | 'fatal'
+  /** The tracker refuses our credential itself: no other file will do better, so the whole run stops. */
+  | 'refused';
 
 export interface StorageAnswer {
   /** The URL that gave this answer (after redirects): tells an API host's refusal from a storage host's. */

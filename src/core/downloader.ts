@@ -2,11 +2,14 @@
 // cancelled or when the disk is full, and always removes its temporary files before it returns or throws.
 import type { Dispatcher } from 'undici';
 import type { Backend } from './backend.ts';
-import { CancelledError } from './errors.ts';
+import { CancelledError, errorMessage, ServerError } from './errors.ts';
 import { downloadFile } from './file-download.ts';
 import { FolderMaker, TempFiles } from './local-files.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from './types.ts';
+
+/** The fewest consecutive failed files that stop a run (more with higher concurrency, see downloadAll). */
+export const MIN_FAILURES_IN_A_ROW = 5;
 
 export interface DownloadOptions {
   destination: string;
@@ -43,6 +46,10 @@ export async function downloadAll(
   options.signal.addEventListener('abort', onAbort, { once: true });
   let fatal: unknown;
   let next = 0;
+  // A run-wide breaker: when storage is down for everything, every file would spend its whole retry budget
+  // and a big run would take hours to say so. After this many files in a row failed, stop the run.
+  const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
+  let failuresInARow = 0;
 
   backend.prepare?.(planned.filter((p) => p.finalPath !== undefined).map((p) => p.file));
 
@@ -69,8 +76,22 @@ export async function downloadAll(
         const result = await downloadFile(item, ctx);
         results[index] = result;
         options.onResult?.(result);
+        failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
+        if (failuresInARow >= breakerLimit && fatal === undefined) {
+          fatal = new ServerError(
+            `Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`,
+          );
+          stop.abort(fatal);
+          return;
+        }
       } catch (error) {
-        if (fatal === undefined && !(error instanceof CancelledError)) fatal = error;
+        if (fatal === undefined && !(error instanceof CancelledError)) {
+          fatal = error;
+          // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
+          const result: FileResult = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: errorMessage(error) };
+          results[index] = result;
+          options.onResult?.(result);
+        }
         stop.abort(error);
         return;
       }

@@ -4,7 +4,7 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Backend } from './backend.ts';
-import { CancelledError, FilesystemError, redact } from './errors.ts';
+import { AuthenticationError, CancelledError, FilesystemError, redact } from './errors.ts';
 import { type FolderMaker, inspectExisting, isDiskFullError, type TempFiles } from './local-files.ts';
 import { RetryBudget, sleep, type RetryPolicy } from './retry-policy.ts';
 import { AttemptError, fetchToFile, type FetchContext } from './storage-fetch.ts';
@@ -72,6 +72,11 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
       const lastError = redact(error.message);
       if (error.kind === 'missing') return { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: lastError };
       if (error.kind === 'fatal') return failed(planned, budget, lastError);
+      if (error.kind === 'refused') {
+        throw new AuthenticationError(
+          `${lastError} while downloading '${planned.relativePath}': the tracker refuses the credential, so the run stops. Check api-token.`,
+        );
+      }
       if (error.kind === 'expired' && renewals < MAX_RENEWALS) {
         renewals += 1;
         renew = true;
@@ -92,12 +97,16 @@ function failed(planned: PlannedFile, budget: RetryBudget, lastError: string): F
 }
 
 /** A transfer that delivered other bytes than the tracker described is a failed attempt, never a result. */
-function verify(got: { bytes: number; md5: string }, planned: PlannedFile): void {
+function verify(got: { bytes: number; md5: string; storageMd5?: string }, planned: PlannedFile): void {
   const { size, checksum } = planned.file;
   if (size !== undefined && got.bytes !== size) {
     throw new AttemptError('transient', `received ${got.bytes} bytes, but the tracker says the file has ${size}`);
   }
   if (checksum !== undefined && checksum.value !== got.md5) {
     throw new AttemptError('transient', `MD5 mismatch: the tracker says ${checksum.value}, received ${got.md5}`);
+  }
+  // Neptune reports no checksum; the storage's own MD5 still catches bytes changed on the way.
+  if (got.storageMd5 !== undefined && got.storageMd5 !== got.md5) {
+    throw new AttemptError('transient', `MD5 mismatch: the storage says ${got.storageMd5}, received ${got.md5}`);
   }
 }

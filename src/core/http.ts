@@ -71,3 +71,61 @@ export function headerRecord(headers: Record<string, string | string[] | undefin
 export function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** OpenSSL and Node codes for a server certificate the runner does not trust (or that does not fit the host). */
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A user-facing explanation when `error` is a TLS trust failure, else undefined. Retrying cannot help, and the
+ * bare OpenSSL text suggests `--use-system-ca`, which a workflow step cannot pass to the runner's node.
+ */
+export function describeTlsFailure(error: unknown, host: string): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code !== undefined && TLS_TRUST_CODES.has(code)) {
+      return (
+        `The TLS certificate of ${host} is not trusted (${code}: ${current.message}). If the server uses a private ` +
+        "or corporate CA, put its PEM certificate in a file and set NODE_EXTRA_CA_CERTS to that path in the step's env."
+      );
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * When a connection failure was the proxy's (the refused address is the one HTTP(S)_PROXY names, as undici's
+ * EnvHttpProxyAgent reads them), a sentence that says so; '' otherwise. Never shows the proxy's credentials.
+ */
+export function proxyHint(error: unknown, url: string, env: NodeJS.ProcessEnv = process.env): string {
+  const http = env.http_proxy ?? env.HTTP_PROXY;
+  const raw = new URL(url).protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY ?? http) : http;
+  if (raw === undefined || raw === '') return '';
+  let proxy: URL;
+  try {
+    proxy = new URL(raw);
+  } catch {
+    return '';
+  }
+  const port = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const { address, port: failedPort } = current as { address?: string; port?: number };
+    if (address === proxy.hostname && failedPort === port) {
+      return ` The connection that failed was to the proxy ${proxy.host} (HTTPS_PROXY/HTTP_PROXY): check that it runs and is reachable from the runner, or list the tracker's host in NO_PROXY.`;
+    }
+    current = current.cause;
+  }
+  return '';
+}

@@ -30,6 +30,23 @@ export class AttemptError extends Error {
 export interface FetchOutcome {
   bytes: number;
   md5: string;
+  /** The whole object's MD5 as the storage reported it (GCS x-goog-hash, Content-MD5, Azure x-ms-blob-content-md5). */
+  storageMd5?: string;
+}
+
+/**
+ * The object's MD5 (base64) from storage headers, when the storage sends one: GCS `x-goog-hash: crc32c=…,md5=…`
+ * (absent for composite objects), `Content-MD5` of a whole-object answer, and on an Azure ranged read
+ * `x-ms-blob-content-md5` (the blob's, not the range's). S3 ETags are not MD5s for multipart uploads: unused.
+ */
+function reportedMd5(res: Response, ranged: boolean): string | undefined {
+  const goog = res.headers['x-goog-hash'];
+  for (const part of (Array.isArray(goog) ? goog : [goog ?? '']).join(',').split(',')) {
+    const m = /^\s*md5=([A-Za-z0-9+/]{22}==)\s*$/.exec(part);
+    if (m) return m[1];
+  }
+  const value = firstHeader(ranged ? res.headers['x-ms-blob-content-md5'] : res.headers['content-md5']);
+  return value !== undefined && /^[A-Za-z0-9+/]{22}==$/.test(value) ? value : undefined;
 }
 
 export interface FetchContext {
@@ -83,7 +100,9 @@ async function failureOf(res: Response, locator: Locator): Promise<AttemptError>
   const answer: StorageAnswer = { url: res.url, status: res.status, headers: res.headers, body };
   const kind = locator.classify(answer);
   const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
-  return new AttemptError(kind, `storage answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {
+  // A file URL on the tracker's API host (W&B) that refuses is not the storage speaking.
+  const who = locator.authOrigin !== undefined && new URL(res.url).origin === locator.authOrigin ? 'the tracker' : 'storage';
+  return new AttemptError(kind, `${who} answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {
     status: res.status,
     retryAfterMs: parseRetryAfter(firstHeader(res.headers['retry-after'])),
   });
@@ -129,20 +148,24 @@ export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchC
     out.once('open', () => resolve());
     out.once('error', reject);
   });
+  const seen: { md5?: string } = {};
   try {
     await opened;
-    const bytes = locator.ranged ? await fetchRanged(locator, locator.ranged, out, hash, ctx) : await fetchWhole(locator, out, hash, ctx);
+    const bytes = locator.ranged
+      ? await fetchRanged(locator, locator.ranged, out, hash, ctx, seen)
+      : await fetchWhole(locator, out, hash, ctx, seen);
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    return { bytes, md5: hash.digest('base64') };
+    return { bytes, md5: hash.digest('base64'), ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }) };
   } catch (error) {
     out.destroy();
     throw asAttemptError(error);
   }
 }
 
-async function fetchWhole(locator: Locator, out: WriteStream, hash: Hash, ctx: FetchContext): Promise<number> {
+async function fetchWhole(locator: Locator, out: WriteStream, hash: Hash, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
   const res = await get(locator, {}, ctx);
   if (res.status < 200 || res.status >= 300) throw await failureOf(res, locator);
+  seen.md5 = reportedMd5(res, false);
   const expected = contentLength(res);
   const n = await appendBody(res.body, out, hash);
   if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
@@ -155,6 +178,7 @@ async function fetchRanged(
   out: WriteStream,
   hash: Hash,
   ctx: FetchContext,
+  seen: { md5?: string },
 ): Promise<number> {
   let offset = 0;
   let total: number | undefined;
@@ -166,16 +190,18 @@ async function fetchRanged(
     if (res.status === 416 && offset === 0) {
       // An empty blob has no satisfiable range; the Azure SDK then asks again without one (neptune.md §7.2).
       await res.body.dump();
-      return fetchWhole(locator, out, hash, ctx);
+      return fetchWhole(locator, out, hash, ctx, seen);
     }
     if (res.status === 200 && offset === 0) {
       // The server ignored the range and sent everything.
+      seen.md5 = reportedMd5(res, false);
       const expected = contentLength(res);
       const n = await appendBody(res.body, out, hash);
       if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
       return n;
     }
     if (res.status !== 206) throw await failureOf(res, locator);
+    if (offset === 0) seen.md5 = reportedMd5(res, true);
     total = rangeTotal(res);
     if (total === undefined) throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
     const want = Math.min(end, total - 1) - offset + 1;

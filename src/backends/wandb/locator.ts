@@ -37,7 +37,7 @@ export function classifyWandbAnswer(answer: StorageAnswer, fromApiHost: boolean)
   const { status } = answer;
   if (status === 404) return 'missing';
   if (isRetryableStatus(status)) return 'transient';
-  if (status === 401 || status === 403) return fromApiHost ? 'fatal' : 'expired';
+  if (status === 401 || status === 403) return fromApiHost ? 'refused' : 'expired';
   if (status === 400 && /expired/i.test(answer.body)) return 'expired';
   return 'fatal';
 }

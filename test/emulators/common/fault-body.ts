@@ -137,7 +137,8 @@ export async function sendBody(res: ServerResponse, body: Readable | Buffer, act
 
 /** Applies the interruption at the cut point; true when the connection is gone and sending must stop. */
 async function interrupt(res: ServerResponse, action: FaultAction | undefined, signal: AbortSignal): Promise<boolean> {
-  if (!res.headersSent) res.flushHeaders();
+  // headersSent is already true after writeHead(), yet the head waits for the first body byte: flush it always.
+  res.flushHeaders();
   await flushed(res);
   if (action?.kind === 'stall') {
     await sleep(action.ms, signal);

@@ -35,9 +35,9 @@ describe('classifyWandbAnswer', () => {
     assert.equal(classifyWandbAnswer(answer(410), false), 'fatal');
   });
 
-  it('treats a 401/403 from the API host as fatal (the key, not the signature)', () => {
-    assert.equal(classifyWandbAnswer(answer(401, '{"errors":[{"message":"no"}]}', 'application/json'), true), 'fatal');
-    assert.equal(classifyWandbAnswer(answer(403, '{"error":"forbidden"}', 'text/plain'), true), 'fatal');
+  it('treats a 401/403 from the API host as a refused key (the whole run stops), not an expired signature', () => {
+    assert.equal(classifyWandbAnswer(answer(401, '{"errors":[{"message":"no"}]}', 'application/json'), true), 'refused');
+    assert.equal(classifyWandbAnswer(answer(403, '{"error":"forbidden"}', 'text/plain'), true), 'refused');
     // The same answers from a storage host are the signature's.
     assert.equal(classifyWandbAnswer(answer(403, '{"error":"x"}', 'application/json'), false), 'expired');
   });
@@ -63,7 +63,7 @@ describe('WandbLocator', () => {
     assert.equal(loc.authOrigin, 'https://api.example.com');
     assert.equal(loc.authHeaders?.Authorization, 'Basic abc');
     assert.match(loc.headers?.['User-Agent'] ?? '', /^W&B Public Client download-experiment-files\//);
-    assert.equal(loc.classify({ ...answer(401, '{}', 'application/json'), url: loc.url }), 'fatal');
+    assert.equal(loc.classify({ ...answer(401, '{}', 'application/json'), url: loc.url }), 'refused');
     assert.equal(loc.classify({ ...answer(401), url: 'https://storage.example/signed' }), 'expired');
     // Renewing an API-host URL needs no request: the next GET is signed afresh.
     assert.equal((await locator.locate(file('https://api.example.com/files/e/p/r/n'), true)).url, 'https://api.example.com/files/e/p/r/n');

@@ -1,0 +1,81 @@
+// Assertions several cases share: that Retry-After was waited out, that a run ended cleanly with every file
+// verified, and the standard expectations for the suite's fixtures.
+import assert from 'node:assert/strict';
+import type { NeptuneFixture, RequestLogEntry, WandbFixture } from '../../emulators/common/contracts.ts';
+import type { ManifestRecord } from '../../../src/core/manifest.ts';
+import type { FileStatus } from '../../../src/core/types.ts';
+import { FILES_PER_EXPERIMENT, neptuneIndex, wandbIndex } from './fixtures.ts';
+import type { CaseRun } from './harness.ts';
+import type { Expectation } from './verify.ts';
+
+/** Timer and clock slack on a loaded 2-core machine. */
+const SLACK_MS = 60;
+
+const pathOf = (e: RequestLogEntry): string => e.path.split('?')[0] ?? '';
+/**
+ * The same request sent again: endpoint, path and body size. The size tells a retry from another request to
+ * the same path running at the same time (two Neptune signing batches in flight are both `POST …/signedUrl`).
+ */
+const sameRequest = (a: RequestLogEntry, b: RequestLogEntry): boolean =>
+  a.target === b.target &&
+  a.endpoint === b.endpoint &&
+  pathOf(a) === pathOf(b) &&
+  a.headers['content-length'] === b.headers['content-length'];
+
+/**
+ * For every answer with `status` in the run (of `target`), the next request of the same endpoint and path came
+ * no earlier than `notBefore(answer)` (epoch ms). Returns how many such answers were checked.
+ */
+export function assertWaited(
+  run: CaseRun,
+  target: RequestLogEntry['target'],
+  status: number,
+  notBefore: (e: RequestLogEntry) => number,
+): number {
+  const hits = run.requests.filter((e) => e.target === target && e.status === status);
+  for (const hit of hits) {
+    const next = run.requests.slice(run.requests.indexOf(hit) + 1).find((e) => sameRequest(e, hit));
+    assert.ok(next, `no retry after the ${status} of ${target} ${hit.endpoint} ${pathOf(hit)}`);
+    const earliest = notBefore(hit);
+    assert.ok(
+      next.at >= earliest - SLACK_MS,
+      `${target} ${hit.endpoint}: retried ${next.at - hit.at} ms after a ${status} that asked to wait until +${earliest - hit.at} ms`,
+    );
+  }
+  return hits.length;
+}
+
+/** An HTTP-date `seconds` (rounded up to a whole second) from now, and that instant in epoch ms. */
+export function httpDateIn(seconds: number): { header: string; at: number } {
+  const at = Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000;
+  return { header: new Date(at).toUTCString(), at };
+}
+
+export function assertSucceeded(run: CaseRun): void {
+  assert.equal(run.code, 0, `exit code (stdout tail: ${run.stdout.slice(-1500)}; stderr: ${run.stderr.slice(-800)})`);
+  assert.deepEqual(run.errors, [], 'error annotations');
+}
+
+const missingByName = (record: ManifestRecord): FileStatus =>
+  record.attribute === 'artifacts/lost.bin' || record.attribute === 'broken/lost.bin' ? 'missing' : 'downloaded';
+
+/** Every file of the (only) Neptune project of `fixture`, all experiments selected. */
+export function neptuneExpectation(fixture: NeptuneFixture, extra: Partial<Expectation> = {}): Expectation {
+  const project = fixture.projects[0];
+  assert.ok(project);
+  let files = project.runs.reduce(
+    (n, r) =>
+      n +
+      Object.values(r.attributes).reduce((m, a) => m + (a.type === 'fileRefSeries' ? a.points.length : a.type === 'fileRef' ? 1 : 0), 0),
+    0,
+  );
+  files += project.generatedRuns?.count ?? 0;
+  return { index: neptuneIndex(fixture), files, status: missingByName, ...extra };
+}
+
+export function wandbExpectation(fixture: WandbFixture, extra: Partial<Expectation> = {}): Expectation {
+  const index = wandbIndex(fixture);
+  return { index, files: index.size, status: missingByName, ...extra };
+}
+
+export { FILES_PER_EXPERIMENT };
