@@ -46744,7 +46744,7 @@ async function main(argv) {
         const settings = (0,_settings_parse_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSettings */ .P$)((0,_options_js__WEBPACK_IMPORTED_MODULE_5__/* .flagReader */ .Ko)(opts), { env: process.env, baseDirectory: process.cwd() });
         (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(settings.token);
         (0,_job_run_job_js__WEBPACK_IMPORTED_MODULE_2__/* .checkSettings */ .E)(settings, process.env);
-        log.info(`Resolving ${(0,_core_describe_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e)(settings.selection)}`);
+        log.info(`Resolving ${(0,_core_describe_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e9)(settings.selection)}`);
         const progress = (0,_terminal_progress_js__WEBPACK_IMPORTED_MODULE_6__/* .createTerminalProgress */ .q)(out.progress && !settings.dryRun);
         let report;
         try {
@@ -46766,10 +46766,10 @@ async function main(argv) {
             process.stdout.write(`${(0,_plan_table_js__WEBPACK_IMPORTED_MODULE_9__/* .renderPlanTable */ .Q)(report.manifest)}\n`);
         log.info(`${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`);
         for (const f of report.manifest.files.filter((x) => x.status === 'failed').slice(0, 10)) {
-            log.error(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}: ${f.error ?? 'failed'}`);
+            log.error(`${(0,_core_describe_js__WEBPACK_IMPORTED_MODULE_8__/* .describeRecord */ .TV)(f)}: ${(0,_core_describe_js__WEBPACK_IMPORTED_MODULE_8__/* .printable */ .g$)(f.error ?? 'failed')}`);
         }
         if (t.files === 0) {
-            const message = (0,_core_describe_js__WEBPACK_IMPORTED_MODULE_8__/* .noFilesMessage */ .m)(settings.selection, settings.shard);
+            const message = (0,_core_describe_js__WEBPACK_IMPORTED_MODULE_8__/* .noFilesMessage */ .mK)(settings.selection, settings.shard);
             if (settings.ifNoFilesFound === 'error') {
                 log.error(message);
                 return _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .y.incomplete;
@@ -46865,7 +46865,7 @@ function buildProgram(version) {
     const program = new Command('download-experiment-files')
         .description('Download files logged to Neptune or Weights & Biases experiments into a local folder.')
         .version(version)
-        .showHelpAfterError()
+        .showHelpAfterError('(run with --help for usage)')
         .allowExcessArguments(false);
     for (const name of Object.values(input_names/* Inputs */.G)) {
         if (ACTION_ONLY.includes(name))
@@ -46938,7 +46938,15 @@ function renderPlanTable(manifest, maxRows = 200) {
         f.status,
         f.path ?? `(${f.error ?? 'no path'})`,
     ]);
-    const header = [manifest.files[0]?.containerKind === 'experiment' ? 'EXPERIMENT' : 'RUN', 'ATTRIBUTE', 'STEP', 'SIZE', 'STATUS', 'PATH'];
+    // W&B runs hold files, not attributes (wandb.md §2.3).
+    const header = [
+        manifest.files[0]?.containerKind === 'experiment' ? 'EXPERIMENT' : 'RUN',
+        manifest.backend === 'wandb' ? 'FILE' : 'ATTRIBUTE',
+        'STEP',
+        'SIZE',
+        'STATUS',
+        'PATH',
+    ];
     const shown = [header, ...rows.slice(0, maxRows)];
     const widths = header.map((_, i) => Math.min(60, Math.max(...shown.map((r) => (r[i] ?? '').length))));
     const line = (r) => r
@@ -46995,7 +47003,8 @@ function createTerminalProgress(enabled, stream = process.stderr) {
             if (result.status === 'downloaded')
                 bytes += result.bytes;
             const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-            bar.increment(1, { bytes: (0,_core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(bytes), rate: (0,_core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(bytes / seconds) });
+            // Whole bytes: formatBytes prints values under 1 KiB as they are, fractions included.
+            bar.increment(1, { bytes: (0,_core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(bytes), rate: (0,_core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(Math.round(bytes / seconds)) });
         },
         stop: () => bar.stop(),
     };
@@ -47008,8 +47017,10 @@ function createTerminalProgress(enabled, stream = process.stderr) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ describeSelection),
-/* harmony export */   m: () => (/* binding */ noFilesMessage)
+/* harmony export */   TV: () => (/* binding */ describeRecord),
+/* harmony export */   e9: () => (/* binding */ describeSelection),
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   mK: () => (/* binding */ noFilesMessage)
 /* harmony export */ });
 function names(selector) {
     if (selector.kind === 'regex')
@@ -47038,6 +47049,14 @@ function describeSelection(s) {
 function noFilesMessage(s, shard) {
     const where = shard ? ` in shard ${shard.index}/${shard.count}` : '';
     return `No files were found${where} for ${describeSelection(s)}. Check the names, regexes and filter (a dry run lists what matches).`;
+}
+/** Shows control characters (a NUL or an escape sequence in a tracker's name) as \uXXXX instead of emitting them. */
+function printable(text) {
+    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** `container: attribute[ step N]`, printable. */
+function describeRecord(f) {
+    return printable(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}`);
 }
 
 
@@ -47155,11 +47174,13 @@ function errorMessage(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CJ: () => (/* binding */ proxyHint),
 /* harmony export */   SM: () => (/* binding */ createDispatcher),
 /* harmony export */   We: () => (/* binding */ DEFAULT_TRANSPORT),
 /* harmony export */   Yp: () => (/* binding */ firstHeader),
 /* harmony export */   jP: () => (/* binding */ headerRecord),
-/* harmony export */   l: () => (/* binding */ isTransientNetworkError)
+/* harmony export */   l: () => (/* binding */ isTransientNetworkError),
+/* harmony export */   x8: () => (/* binding */ describeTlsFailure)
 /* harmony export */ });
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
 // The one undici dispatcher every request goes through: keep-alive connections, bounded per origin, and the
@@ -47221,6 +47242,61 @@ function headerRecord(headers) {
 }
 function firstHeader(value) {
     return Array.isArray(value) ? value[0] : value;
+}
+/** OpenSSL and Node codes for a server certificate the runner does not trust (or that does not fit the host). */
+const TLS_TRUST_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/**
+ * A user-facing explanation when `error` is a TLS trust failure, else undefined. Retrying cannot help, and the
+ * bare OpenSSL text suggests `--use-system-ca`, which a workflow step cannot pass to the runner's node.
+ */
+function describeTlsFailure(error, host) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+        const code = current.code;
+        if (code !== undefined && TLS_TRUST_CODES.has(code)) {
+            return (`The TLS certificate of ${host} is not trusted (${code}: ${current.message}). If the server uses a private ` +
+                "or corporate CA, put its PEM certificate in a file and set NODE_EXTRA_CA_CERTS to that path in the step's env.");
+        }
+        current = current.cause;
+    }
+    return undefined;
+}
+/**
+ * When a connection failure was the proxy's (the refused address is the one HTTP(S)_PROXY names, as undici's
+ * EnvHttpProxyAgent reads them), a sentence that says so; '' otherwise. Never shows the proxy's credentials.
+ */
+function proxyHint(error, url, env = process.env) {
+    const http = env.http_proxy ?? env.HTTP_PROXY;
+    const raw = new URL(url).protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY ?? http) : http;
+    if (raw === undefined || raw === '')
+        return '';
+    let proxy;
+    try {
+        proxy = new URL(raw);
+    }
+    catch {
+        return '';
+    }
+    const port = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+    let current = error;
+    for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+        const { address, port: failedPort } = current;
+        if (address === proxy.hostname && failedPort === port) {
+            return ` The connection that failed was to the proxy ${proxy.host} (HTTPS_PROXY/HTTP_PROXY): check that it runs and is reachable from the runner, or list the tracker's host in NO_PROXY.`;
+        }
+        current = current.cause;
+    }
+    return '';
 }
 
 
@@ -47524,10 +47600,11 @@ async function inspectExisting(finalPath, size, checksum) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   HN: () => (/* binding */ writeManifest),
-/* harmony export */   u1: () => (/* binding */ buildManifest),
-/* harmony export */   xF: () => (/* binding */ MANIFEST_FILE_NAME)
+/* harmony export */   O6: () => (/* binding */ reservedManifestNames),
+/* harmony export */   V6: () => (/* binding */ manifestFileName),
+/* harmony export */   u1: () => (/* binding */ buildManifest)
 /* harmony export */ });
-/* unused harmony exports toRecord, computeTotals */
+/* unused harmony exports MANIFEST_FILE_NAME, toRecord, computeTotals */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
@@ -47540,6 +47617,20 @@ async function inspectExisting(finalPath, size, checksum) {
 
 
 const MANIFEST_FILE_NAME = 'manifest.json';
+/** One manifest per shard, so the shards' artifacts merge without overwriting each other's manifest. */
+function manifestFileName(shard) {
+    return shard && shard.count > 1 ? `manifest-${shard.index}-of-${shard.count}.json` : MANIFEST_FILE_NAME;
+}
+/**
+ * The names no downloaded file may take: every shard's manifest, so that all shards (which plan every file)
+ * reject the same files and stay disjoint and complete.
+ */
+function reservedManifestNames(shard) {
+    const names = [MANIFEST_FILE_NAME];
+    for (let i = 1; shard && shard.count > 1 && i <= shard.count; i += 1)
+        names.push(manifestFileName({ index: i, count: shard.count }));
+    return names;
+}
 function toRecord(result) {
     const { file } = result.planned;
     const onDisk = result.status === 'downloaded' || result.status === 'skipped';
@@ -47639,7 +47730,7 @@ function formatBytes(bytes) {
         value /= 1024;
         unit += 1;
     }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+    return unit === 0 ? `${Math.round(bytes)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 function formatProgress(s) {
     const seconds = Math.max(s.elapsedMs / 1000, 0.001);
@@ -47846,6 +47937,9 @@ async function downloadFile(planned, ctx) {
                 return { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: lastError };
             if (error.kind === 'fatal')
                 return failed(planned, budget, lastError);
+            if (error.kind === 'refused') {
+                throw new errors/* AuthenticationError */.v3(`${lastError} while downloading '${planned.relativePath}': the tracker refuses the credential, so the run stops. Check api-token.`);
+            }
             if (error.kind === 'expired' && renewals < MAX_RENEWALS) {
                 renewals += 1;
                 renew = true;
@@ -47873,12 +47967,18 @@ function verify(got, planned) {
     if (checksum !== undefined && checksum.value !== got.md5) {
         throw new storage_fetch/* AttemptError */.c('transient', `MD5 mismatch: the tracker says ${checksum.value}, received ${got.md5}`);
     }
+    // Neptune reports no checksum; the storage's own MD5 still catches bytes changed on the way.
+    if (got.storageMd5 !== undefined && got.storageMd5 !== got.md5) {
+        throw new storage_fetch/* AttemptError */.c('transient', `MD5 mismatch: the storage says ${got.storageMd5}, received ${got.md5}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/downloader.ts
 
 
 
+/** The fewest consecutive failed files that stop a run (more with higher concurrency, see downloadAll). */
+const MIN_FAILURES_IN_A_ROW = 5;
 /**
  * Downloads every planned file. Results come back in plan order. Throws CancelledError or FilesystemError (disk
  * full) after cleaning up; the caller records what had finished from `onResult`.
@@ -47893,6 +47993,10 @@ async function downloadAll(planned, backend, options, stats = { storageRequests:
     options.signal.addEventListener('abort', onAbort, { once: true });
     let fatal;
     let next = 0;
+    // A run-wide breaker: when storage is down for everything, every file would spend its whole retry budget
+    // and a big run would take hours to say so. After this many files in a row failed, stop the run.
+    const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
+    let failuresInARow = 0;
     backend.prepare?.(planned.filter((p) => p.finalPath !== undefined).map((p) => p.file));
     const ctx = {
         backend,
@@ -47917,10 +48021,21 @@ async function downloadAll(planned, backend, options, stats = { storageRequests:
                 const result = await downloadFile(item, ctx);
                 results[index] = result;
                 options.onResult?.(result);
+                failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
+                if (failuresInARow >= breakerLimit && fatal === undefined) {
+                    fatal = new errors/* ServerError */.gP(`Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`);
+                    stop.abort(fatal);
+                    return;
+                }
             }
             catch (error) {
-                if (fatal === undefined && !(error instanceof errors/* CancelledError */.cc))
+                if (fatal === undefined && !(error instanceof errors/* CancelledError */.cc)) {
                     fatal = error;
+                    // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
+                    const result = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: (0,errors/* errorMessage */.gJ)(error) };
+                    results[index] = result;
+                    options.onResult?.(result);
+                }
                 stop.abort(error);
                 return;
             }
@@ -47970,14 +48085,17 @@ async function runDownload(backend, request, deps) {
         if (deps.signal.aborted)
             throw new errors/* CancelledError */.cc();
         resolvedCount += page.length;
-        for (const file of page)
+        for (const file of page) {
+            // Every shard plans every file, so which file wins a contested path does not depend on the shard.
+            const placed = planner.plan(file);
             if ((0,shard/* inShard */.Iw)(file, request.shard))
-                planned.push(planner.plan(file));
+                planned.push(placed);
+        }
         deps.onResolved?.(planned.length);
     }
     const meta = {
         backend: backend.name,
-        project: planned[0]?.file.project ?? '',
+        project: planned[0]?.file.project ?? request.project,
         destination: request.destination,
         dryRun: request.dryRun,
         shard: request.shard,
@@ -48109,6 +48227,21 @@ class AttemptError extends Error {
         this.retryAfterMs = options.retryAfterMs;
     }
 }
+/**
+ * The object's MD5 (base64) from storage headers, when the storage sends one: GCS `x-goog-hash: crc32c=…,md5=…`
+ * (absent for composite objects), `Content-MD5` of a whole-object answer, and on an Azure ranged read
+ * `x-ms-blob-content-md5` (the blob's, not the range's). S3 ETags are not MD5s for multipart uploads: unused.
+ */
+function reportedMd5(res, ranged) {
+    const goog = res.headers['x-goog-hash'];
+    for (const part of (Array.isArray(goog) ? goog : [goog ?? '']).join(',').split(',')) {
+        const m = /^\s*md5=([A-Za-z0-9+/]{22}==)\s*$/.exec(part);
+        if (m)
+            return m[1];
+    }
+    const value = (0,http/* firstHeader */.Yp)(ranged ? res.headers['x-ms-blob-content-md5'] : res.headers['content-md5']);
+    return value !== undefined && /^[A-Za-z0-9+/]{22}==$/.test(value) ? value : undefined;
+}
 /** Sends a GET, following redirects; credentials go only to the locator's authOrigin. */
 async function get(locator, extra, ctx) {
     let url = locator.url;
@@ -48149,7 +48282,9 @@ async function failureOf(res, locator) {
     const answer = { url: res.url, status: res.status, headers: res.headers, body };
     const kind = locator.classify(answer);
     const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
-    return new AttemptError(kind, `storage answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {
+    // A file URL on the tracker's API host (W&B) that refuses is not the storage speaking.
+    const who = locator.authOrigin !== undefined && new URL(res.url).origin === locator.authOrigin ? 'the tracker' : 'storage';
+    return new AttemptError(kind, `${who} answered HTTP ${res.status}${code ? ` (${code})` : ''}`, {
         status: res.status,
         retryAfterMs: (0,retry_policy/* parseRetryAfter */.mu)((0,http/* firstHeader */.Yp)(res.headers['retry-after'])),
     });
@@ -48186,28 +48321,32 @@ async function fetchToFile(locator, tmpPath, ctx) {
         out.once('open', () => resolve());
         out.once('error', reject);
     });
+    const seen = {};
     try {
         await opened;
-        const bytes = locator.ranged ? await fetchRanged(locator, locator.ranged, out, hash, ctx) : await fetchWhole(locator, out, hash, ctx);
+        const bytes = locator.ranged
+            ? await fetchRanged(locator, locator.ranged, out, hash, ctx, seen)
+            : await fetchWhole(locator, out, hash, ctx, seen);
         await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
-        return { bytes, md5: hash.digest('base64') };
+        return { bytes, md5: hash.digest('base64'), ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }) };
     }
     catch (error) {
         out.destroy();
         throw asAttemptError(error);
     }
 }
-async function fetchWhole(locator, out, hash, ctx) {
+async function fetchWhole(locator, out, hash, ctx, seen) {
     const res = await get(locator, {}, ctx);
     if (res.status < 200 || res.status >= 300)
         throw await failureOf(res, locator);
+    seen.md5 = reportedMd5(res, false);
     const expected = contentLength(res);
     const n = await appendBody(res.body, out, hash);
     if (expected !== undefined && n !== expected)
         throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
     return n;
 }
-async function fetchRanged(locator, ranged, out, hash, ctx) {
+async function fetchRanged(locator, ranged, out, hash, ctx, seen) {
     let offset = 0;
     let total;
     let span = ranged.firstBytes;
@@ -48219,10 +48358,11 @@ async function fetchRanged(locator, ranged, out, hash, ctx) {
         if (res.status === 416 && offset === 0) {
             // An empty blob has no satisfiable range; the Azure SDK then asks again without one (neptune.md §7.2).
             await res.body.dump();
-            return fetchWhole(locator, out, hash, ctx);
+            return fetchWhole(locator, out, hash, ctx, seen);
         }
         if (res.status === 200 && offset === 0) {
             // The server ignored the range and sent everything.
+            seen.md5 = reportedMd5(res, false);
             const expected = contentLength(res);
             const n = await appendBody(res.body, out, hash);
             if (expected !== undefined && n !== expected)
@@ -48231,6 +48371,8 @@ async function fetchRanged(locator, ranged, out, hash, ctx) {
         }
         if (res.status !== 206)
             throw await failureOf(res, locator);
+        if (offset === 0)
+            seen.md5 = reportedMd5(res, true);
         total = rangeTotal(res);
         if (total === undefined)
             throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
@@ -48309,6 +48451,7 @@ class ApiClient {
             const attempt = budget.begin();
             this.counts.set(req.endpoint, (this.counts.get(req.endpoint) ?? 0) + 1);
             let failure;
+            let hint = '';
             let retryAfterMs;
             let lastStatus;
             try {
@@ -48331,15 +48474,22 @@ class ApiClient {
             catch (error) {
                 if (signal.aborted)
                     throw new errors/* CancelledError */.cc();
+                const tls = (0,http/* describeTlsFailure */.x8)(error, new URL(req.url).host);
+                if (tls !== undefined)
+                    throw new errors/* UserFacingError */.Ui('NETWORK', (0,errors/* redact */.E$)(tls), { cause: error });
                 if (!(0,http/* isTransientNetworkError */.l)(error))
                     throw error;
                 failure = error.message;
+                hint = (0,http/* proxyHint */.CJ)(error, req.url);
             }
             const wait = budget.next(retryAfterMs);
             if (wait === undefined) {
-                throw new errors/* ServerError */.gP((0,errors/* redact */.E$)(`The ${req.endpoint} request to ${new URL(req.url).host} kept failing (${attempt} attempts, ` +
+                throw new errors/* ServerError */.gP((0,errors/* redact */.E$)(`The ${req.endpoint} request to ${new URL(req.url).host} kept failing (${attempt} attempt${attempt === 1 ? '' : 's'}, ` +
                     `${Math.round(budget.totalWaitMs / 1000)} s of back-off); last answer: ${failure}. ` +
-                    'The server may be overloaded or down; try again later.'), lastStatus);
+                    (retryAfterMs !== undefined && attempt < this.options.retry.maxAttempts
+                        ? `The server asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), more than the retry budget allows. `
+                        : '') +
+                    `${hint === '' ? 'The server may be overloaded or down; try again later.' : hint.trim()}`), lastStatus);
             }
             log.debug(`${req.endpoint}: attempt ${attempt} failed (${(0,errors/* redact */.E$)(failure)}); retrying in ${wait} ms`);
             await (0,retry_policy/* sleep */.yy)(wait, signal).catch(() => {
@@ -51133,7 +51283,7 @@ function classifyWandbAnswer(answer, fromApiHost) {
     if ((0,retry_policy/* isRetryableStatus */.PS)(status))
         return 'transient';
     if (status === 401 || status === 403)
-        return fromApiHost ? 'fatal' : 'expired';
+        return fromApiHost ? 'refused' : 'expired';
     if (status === 400 && /expired/i.test(answer.body))
         return 'expired';
     return 'fatal';
@@ -51660,6 +51810,7 @@ async function runJob(settings, hooks) {
     try {
         const backend = createBackend(settings, { api, log: hooks.log, signal: hooks.signal });
         const report = await (0,run/* runDownload */.a)(backend, {
+            project: settings.selection.project,
             destination: settings.destination,
             manifestPath: settings.manifestPath,
             overwrite: settings.overwrite,
@@ -51667,7 +51818,7 @@ async function runJob(settings, hooks) {
             dryRun: settings.dryRun,
             shard: settings.shard,
             retry: tuning.retry,
-            layout: { ...(0,layout/* defaultLayoutOptions */.cy)(settings.destination), reserved: [manifest/* MANIFEST_FILE_NAME */.xF] },
+            layout: { ...(0,layout/* defaultLayoutOptions */.cy)(settings.destination), reserved: (0,manifest/* reservedManifestNames */.O6)(settings.shard) },
         }, { dispatcher, signal: hooks.signal, log: hooks.log, onResolved: hooks.onResolved, onResult: hooks.onResult });
         return { ...report, apiRequests: api.counts };
     }
@@ -51834,7 +51985,7 @@ function parseSettings(read, { env, baseDirectory }) {
         apiUrl,
         perPage: optionalInteger(read(input_names/* Inputs */.G.perPage), input_names/* Inputs */.G.perPage, 1, 1000),
         destination,
-        manifestPath: external_node_path_default().join(destination, manifest/* MANIFEST_FILE_NAME */.xF),
+        manifestPath: external_node_path_default().join(destination, (0,manifest/* manifestFileName */.V6)(shard)),
         overwrite: oneOf(read(input_names/* Inputs */.G.overwrite), input_names/* Inputs */.G.overwrite, OVERWRITE_POLICIES, 'skip-existing'),
         concurrency: optionalInteger(read(input_names/* Inputs */.G.concurrency), input_names/* Inputs */.G.concurrency, 1, MAX_CONCURRENCY) ?? DEFAULT_CONCURRENCY,
         dryRun: parseBoolean(read(input_names/* Inputs */.G.dryRun), input_names/* Inputs */.G.dryRun, false),
@@ -51948,6 +52099,10 @@ function optionalShard(value) {
         throw new errors/* InputError */.dz(input_names/* Inputs */.G.shard, `'${value}' is not of the form i/n with 1 ≤ i ≤ n (e.g. 2/4).`);
     return shard;
 }
+/**
+ * `manifest-<i>-of-<n>.json` in a sharded job: shards that merge their artifacts into one folder
+ * (download-artifact's merge-multiple) would otherwise overwrite each other's manifest.json.
+ */
 function artifactSettings(read, shard) {
     const base = read(input_names/* Inputs */.G.artifactName);
     const retentionDays = optionalInteger(read(input_names/* Inputs */.G.artifactRetentionDays), input_names/* Inputs */.G.artifactRetentionDays, 0, 400) ?? 0;

@@ -2,13 +2,18 @@
 // where the v2+ artifact service does not exist, the download still counts and the upload becomes a warning.
 // checkArtifactUpload runs before the download, so a job that cannot upload fails before it spends the time.
 import * as core from '@actions/core';
-import { ArtifactNotFoundError, DefaultArtifactClient, GHESNotSupportedError } from '@actions/artifact';
 import path from 'node:path';
 import { redact, UserFacingError } from '../core/errors.ts';
 import type { Manifest } from '../core/manifest.ts';
 import type { ArtifactSettings } from '../settings/parse-settings.ts';
 
 const ARTIFACT_PATH_FORBIDDEN = /[":<>|*?\r\n]/;
+
+/**
+ * @actions/artifact (with the Azure SDK) is most of the bundle; loaded only by jobs that upload, it keeps the
+ * memory and start-up of every other job small.
+ */
+const loadArtifactClient = () => import('@actions/artifact');
 
 export interface UploadedArtifact {
   id?: number;
@@ -42,6 +47,7 @@ export async function checkArtifactUpload(settings: ArtifactSettings): Promise<v
       `artifact-name '${settings.name}' is set, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: the runner gives ${missing.length > 1 ? 'them' : 'it'} only to actions started with 'uses:' (not to 'run:' steps). Run this action with 'uses:', or leave artifact-name empty and upload the destination with actions/upload-artifact.`,
     );
   }
+  const { ArtifactNotFoundError, DefaultArtifactClient } = await loadArtifactClient();
   let existing: number | undefined;
   try {
     existing = (await new DefaultArtifactClient().getArtifact(settings.name)).artifact.id;
@@ -79,6 +85,7 @@ export async function uploadArtifact(
   }
   const files = present.filter((p) => !ARTIFACT_PATH_FORBIDDEN.test(p)).map((p) => path.join(destination, p));
   files.push(manifestPath);
+  const { DefaultArtifactClient, GHESNotSupportedError } = await loadArtifactClient();
   const client = new DefaultArtifactClient();
   try {
     const result = await client.uploadArtifact(settings.name, files, destination, {
