@@ -1,0 +1,88 @@
+// The fewest requests each protocol allows for a scenario, with the official clients' batch and page sizes
+// (neptune.md §4.4, §5.4, §6.2, §6.3, §7.1, §8.3; wandb.md §2.3, §6). Keys are the emulator's request-log
+// labels, `<target> <endpoint>`.
+
+/** neptune.md §8.3 defaults. */
+const SEARCH_PAGE = 10_000;
+const RUN_ID_BYTES = 50;
+const MAX_REQUEST_SIZE = 220_000;
+const ATTRIBUTE_VALUES_BATCH = 10_000;
+const SERIES_PAIRS = 10_000;
+const FILES_PER_SIGNING = 200;
+/** The emulator's points per series per answer (test/emulators/neptune/series.ts, the real value is unknown, §13). */
+const EMULATOR_SERIES_PAGE = 1000;
+/** neptune.md §7.2: the Azure SDK's first ranged GET covers 32 MiB, later ones 4 MiB. */
+const AZURE_FIRST = 32 * 1024 * 1024;
+const AZURE_CHUNK = 4 * 1024 * 1024;
+
+const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/** §4.4: pages of 10,000; a full last page costs one more (empty) request. */
+function searchPages(runs: number): number {
+  return Math.floor(runs / SEARCH_PAGE) + 1;
+}
+
+/** Per search page: definitions requests (§5.4: ≤ 4,400 run ids each). */
+function perPage(runs: number, perPageCost: (pageRuns: number) => number): number {
+  let total = 0;
+  for (let left = runs; left > 0; left -= SEARCH_PAGE) total += perPageCost(Math.min(left, SEARCH_PAGE));
+  return total;
+}
+
+function storageRequests(files: number, fileSize: number, provider: 'gcp' | 'azure'): Record<string, number> {
+  if (provider === 'gcp') return { 'storage blob': files };
+  const perFile = fileSize <= AZURE_FIRST ? 1 : 1 + ceilDiv(fileSize - AZURE_FIRST, AZURE_CHUNK);
+  return { 'azure blob': files * perFile };
+}
+
+/** S1: `runs` runs with one File-series attribute of `points` steps each. */
+export function neptuneSeriesMinimum(runs: number, points: number, fileSize: number, provider: 'gcp' | 'azure'): Record<string, number> {
+  const files = runs * points;
+  return {
+    'neptune-api oauth-token': 1,
+    'neptune-api search': searchPages(runs),
+    'neptune-api attribute-definitions': perPage(runs, (n) => ceilDiv(n, MAX_REQUEST_SIZE / RUN_ID_BYTES)),
+    // One (run, attribute) pair per run; each request pages on while a series has more points.
+    'neptune-api series': perPage(runs, (n) => ceilDiv(n, SERIES_PAIRS)) * Math.max(1, ceilDiv(points, EMULATOR_SERIES_PAGE)),
+    'neptune-api signed-url': ceilDiv(files, FILES_PER_SIGNING),
+    ...storageRequests(files, fileSize, provider),
+  };
+}
+
+/** S3, S4: `runs` runs with one File attribute named `attribute`. */
+export function neptuneFileMinimum(runs: number, attribute: string, fileSize: number, dryRun: boolean): Record<string, number> {
+  // §6.2: runs per values request bounded by runs × names ≤ 10,000 and 50·runs + name bytes ≤ 220,000.
+  const runsPerValues = Math.min(ATTRIBUTE_VALUES_BATCH, Math.floor((MAX_REQUEST_SIZE - Buffer.byteLength(attribute)) / RUN_ID_BYTES));
+  const out: Record<string, number> = {
+    'neptune-api oauth-token': 1,
+    'neptune-api search': searchPages(runs),
+    'neptune-api attribute-definitions': perPage(runs, (n) => ceilDiv(n, MAX_REQUEST_SIZE / RUN_ID_BYTES)),
+    'neptune-api attribute-values': perPage(runs, (n) => ceilDiv(n, runsPerValues)),
+  };
+  if (!dryRun) Object.assign(out, { 'neptune-api signed-url': ceilDiv(runs, FILES_PER_SIGNING) }, storageRequests(runs, fileSize, 'gcp'));
+  return out;
+}
+
+/** S2: one run named by id (the `Run` query, §2.1), its files listed `perPage` at a time (§2.3), each GET → 302 → storage. */
+export function wandbFilesMinimum(files: number, perPage: number): Record<string, number> {
+  return {
+    'wandb-api Run': 1,
+    'wandb-api RunFiles': Math.max(1, ceilDiv(files, perPage)),
+    'wandb-api file': files,
+    'storage blob': files,
+  };
+}
+
+/** Sums the API part (everything but storage) of a per-endpoint record. */
+export function apiTotal(counts: Record<string, number>): number {
+  let n = 0;
+  for (const [key, value] of Object.entries(counts)) if (!key.startsWith('storage ') && !key.startsWith('azure ')) n += value;
+  return n;
+}
+
+/** Storage GETs (gcp/aws/wandb storage and Azure). */
+export function storageTotal(counts: Record<string, number>): number {
+  let n = 0;
+  for (const [key, value] of Object.entries(counts)) if (key.startsWith('storage ') || key.startsWith('azure ')) n += value;
+  return n;
+}
