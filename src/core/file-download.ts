@@ -26,9 +26,13 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
   if (finalPath === undefined) {
     return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
   }
-  await ctx.folders.ensure(path.dirname(finalPath));
+  const folder = path.dirname(finalPath);
+  await ctx.folders.ensure(folder);
 
-  const existing = await inspectExisting(finalPath, file.size, ctx.overwrite === 'skip-existing' ? file.checksum : undefined);
+  // The layout gives every file of a run its own path, so in a folder this run created nothing can exist yet.
+  const existing = ctx.folders.isFresh(folder)
+    ? ({ kind: 'absent' } as const)
+    : await inspectExisting(finalPath, file.size, ctx.overwrite === 'skip-existing' ? file.checksum : undefined);
   if (existing.kind !== 'absent') {
     if (ctx.overwrite === 'skip-existing' && existing.kind === 'same') {
       return { planned, status: 'skipped', bytes: existing.bytes, md5: existing.md5, attempts: 0 };

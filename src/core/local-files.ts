@@ -21,6 +21,8 @@ export function isDiskFullError(error: unknown): boolean {
 export class FolderMaker {
   private readonly root: string;
   private readonly made = new Set<string>();
+  /** Folders this run created: nothing was in them before, so no file there needs an existence check. */
+  private readonly fresh = new Set<string>();
   private readonly pending = new Map<string, Promise<void>>();
 
   constructor(root: string) {
@@ -38,6 +40,11 @@ export class FolderMaker {
     const work = this.create(target).finally(() => this.pending.delete(target));
     this.pending.set(target, work);
     return work;
+  }
+
+  /** True when this run created `dir` (after ensure()): it held nothing before the run. */
+  isFresh(dir: string): boolean {
+    return this.fresh.has(path.resolve(dir));
   }
 
   /** The destination itself is the user's choice (it may be reached through links); it only has to be a folder. */
@@ -63,6 +70,7 @@ export class FolderMaker {
     if (parent !== target && !this.made.has(parent)) await this.ensure(parent);
     try {
       await mkdir(target);
+      this.fresh.add(target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -82,10 +90,14 @@ export class FolderMaker {
 /** Tracks temporary files so that a cancelled or failed run can remove every one of them. */
 export class TempFiles {
   private readonly live = new Set<string>();
+  /** Random per run, so runs never share names; a counter per file (cheaper than random bytes per file). */
+  private readonly prefix = randomBytes(4).toString('hex');
+  private counter = 0;
 
   /** A short, unique name beside the final path (short so a 255-byte final name still leaves room). */
   create(finalPath: string): string {
-    const tmp = path.join(path.dirname(finalPath), `.def-${randomBytes(6).toString('hex')}.part`);
+    this.counter += 1;
+    const tmp = path.join(path.dirname(finalPath), `.def-${this.prefix}${this.counter.toString(16)}.part`);
     this.live.add(tmp);
     return tmp;
   }

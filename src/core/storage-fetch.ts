@@ -3,7 +3,7 @@
 // a failure as a kind the retry loop understands. Bodies are streamed; a whole file is never in memory.
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { request, type Dispatcher } from 'undici';
 import type { FailureKind, Locator, StorageAnswer } from './backend.ts';
 import { firstHeader, headerRecord, isTransientNetworkError } from './http.ts';
@@ -108,21 +108,34 @@ async function failureOf(res: Response, locator: Locator): Promise<AttemptError>
   });
 }
 
-/** Streams a response body into an open write stream, counting and hashing. */
-async function appendBody(body: Response['body'], out: WriteStream, hash: Hash): Promise<number> {
+/**
+ * The temporary file being written. The stream opens it while the request is under way (writes queue until it
+ * is open); `failed` rejects on the stream's first error, so no wait on it can hang.
+ */
+interface Sink {
+  out: WriteStream;
+  failed: Promise<never>;
+}
+
+function openSink(tmpPath: string): Sink {
+  const out = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1 << 20 });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  return { out, failed };
+}
+
+/**
+ * Streams a response body into the sink, counting and hashing, with backpressure. A plain loop rather than
+ * stream.pipeline: per small file, pipeline's bookkeeping (an AbortController and DOMException per call) costs
+ * more than the copy.
+ */
+async function appendBody(body: Response['body'], sink: Sink, hash: Hash): Promise<number> {
   let n = 0;
-  await pipeline(
-    body,
-    async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        n += chunk.length;
-        yield chunk;
-      }
-    },
-    out,
-    { end: false },
-  );
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    n += chunk.length;
+    if (!sink.out.write(chunk)) await Promise.race([once(sink.out, 'drain'), sink.failed]);
+  }
   return n;
 }
 
@@ -143,31 +156,31 @@ function rangeTotal(res: Response): number | undefined {
  */
 export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchContext): Promise<FetchOutcome> {
   const hash = createHash('md5');
-  const out = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1 << 20 });
-  const opened = new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', reject);
-  });
+  const sink = openSink(tmpPath);
   const seen: { md5?: string } = {};
   try {
-    await opened;
     const bytes = locator.ranged
-      ? await fetchRanged(locator, locator.ranged, out, hash, ctx, seen)
-      : await fetchWhole(locator, out, hash, ctx, seen);
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      ? await fetchRanged(locator, locator.ranged, sink, hash, ctx, seen)
+      : await fetchWhole(locator, sink, hash, ctx, seen);
+    await Promise.race([
+      new Promise<void>((resolve, reject) => sink.out.end((err?: Error | null) => (err ? reject(err) : resolve()))),
+      sink.failed,
+    ]);
     return { bytes, md5: hash.digest('base64'), ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }) };
   } catch (error) {
-    out.destroy();
+    // Wait until the file is closed, so the caller's removal of the temporary file cannot race its creation.
+    sink.out.destroy();
+    if (!sink.out.closed) await once(sink.out, 'close').catch(() => undefined);
     throw asAttemptError(error);
   }
 }
 
-async function fetchWhole(locator: Locator, out: WriteStream, hash: Hash, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
+async function fetchWhole(locator: Locator, sink: Sink, hash: Hash, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
   const res = await get(locator, {}, ctx);
   if (res.status < 200 || res.status >= 300) throw await failureOf(res, locator);
   seen.md5 = reportedMd5(res, false);
   const expected = contentLength(res);
-  const n = await appendBody(res.body, out, hash);
+  const n = await appendBody(res.body, sink, hash);
   if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
   return n;
 }
@@ -175,7 +188,7 @@ async function fetchWhole(locator: Locator, out: WriteStream, hash: Hash, ctx: F
 async function fetchRanged(
   locator: Locator,
   ranged: NonNullable<Locator['ranged']>,
-  out: WriteStream,
+  sink: Sink,
   hash: Hash,
   ctx: FetchContext,
   seen: { md5?: string },
@@ -190,13 +203,13 @@ async function fetchRanged(
     if (res.status === 416 && offset === 0) {
       // An empty blob has no satisfiable range; the Azure SDK then asks again without one (neptune.md §7.2).
       await res.body.dump();
-      return fetchWhole(locator, out, hash, ctx, seen);
+      return fetchWhole(locator, sink, hash, ctx, seen);
     }
     if (res.status === 200 && offset === 0) {
       // The server ignored the range and sent everything.
       seen.md5 = reportedMd5(res, false);
       const expected = contentLength(res);
-      const n = await appendBody(res.body, out, hash);
+      const n = await appendBody(res.body, sink, hash);
       if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
       return n;
     }
@@ -205,7 +218,7 @@ async function fetchRanged(
     total = rangeTotal(res);
     if (total === undefined) throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
     const want = Math.min(end, total - 1) - offset + 1;
-    const n = await appendBody(res.body, out, hash);
+    const n = await appendBody(res.body, sink, hash);
     if (n !== want) throw new AttemptError('transient', `a ranged body ended after ${n} of ${want} bytes`);
     offset += n;
     span = ranged.chunkBytes;

@@ -22,7 +22,7 @@ describe('parseSettings', () => {
     assert.equal(s.destination, '/work/experiment-files');
     assert.equal(s.manifestPath, '/work/experiment-files/manifest.json');
     assert.equal(s.overwrite, 'skip-existing');
-    assert.equal(s.concurrency, 16);
+    assert.equal(s.concurrency, 32);
     assert.equal(s.dryRun, false);
     assert.equal(s.ifNoFilesFound, 'warn');
     assert.equal(s.shard, undefined);
