@@ -47932,7 +47932,7 @@ async function downloadFile(planned, ctx) {
         try {
             const locator = await ctx.backend.locate(file, renew);
             renew = false;
-            const got = await (0,storage_fetch/* fetchToFile */.k)(locator, tmp, ctx);
+            const got = await (0,storage_fetch/* fetchToFile */.k)(locator, tmp, ctx, file.checksum !== undefined);
             verify(got, planned);
             await (0,promises_.rename)(tmp, finalPath);
             ctx.temps.settled(tmp);
@@ -48310,7 +48310,7 @@ function openSink(tmpPath) {
 async function appendBody(body, sink, hash) {
     let n = 0;
     for await (const chunk of body) {
-        hash.update(chunk);
+        hash?.update(chunk);
         n += chunk.length;
         if (!sink.out.write(chunk))
             await Promise.race([(0,node_events__WEBPACK_IMPORTED_MODULE_2__.once)(sink.out, 'drain'), sink.failed]);
@@ -48330,19 +48330,23 @@ function rangeTotal(res) {
  * Fetches the file into `tmpPath` (created exclusively, so a planted file or link there is never followed).
  * Checks the body against Content-Length, and every chunk against its range.
  */
-async function fetchToFile(locator, tmpPath, ctx) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('md5');
+async function fetchToFile(locator, tmpPath, ctx, wantMd5) {
+    const hashing = { wanted: wantMd5 };
     const sink = openSink(tmpPath);
     const seen = {};
     try {
         const bytes = locator.ranged
-            ? await fetchRanged(locator, locator.ranged, sink, hash, ctx, seen)
-            : await fetchWhole(locator, sink, hash, ctx, seen);
+            ? await fetchRanged(locator, locator.ranged, sink, hashing, ctx, seen)
+            : await fetchWhole(locator, sink, hashing, ctx, seen);
         await Promise.race([
             new Promise((resolve, reject) => sink.out.end((err) => (err ? reject(err) : resolve()))),
             sink.failed,
         ]);
-        return { bytes, md5: hash.digest('base64'), ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }) };
+        return {
+            bytes,
+            ...(hashing.hash === undefined ? {} : { md5: hashing.hash.digest('base64') }),
+            ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }),
+        };
     }
     catch (error) {
         // Wait until the file is closed, so the caller's removal of the temporary file cannot race its creation.
@@ -48352,18 +48356,23 @@ async function fetchToFile(locator, tmpPath, ctx) {
         throw asAttemptError(error);
     }
 }
-async function fetchWhole(locator, sink, hash, ctx, seen) {
+function hashFor(hashing, seen) {
+    if (hashing.hash === undefined && (hashing.wanted || seen.md5 !== undefined))
+        hashing.hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('md5');
+    return hashing.hash;
+}
+async function fetchWhole(locator, sink, hashing, ctx, seen) {
     const res = await get(locator, {}, ctx);
     if (res.status < 200 || res.status >= 300)
         throw await failureOf(res, locator);
     seen.md5 = reportedMd5(res, false);
     const expected = contentLength(res);
-    const n = await appendBody(res.body, sink, hash);
+    const n = await appendBody(res.body, sink, hashFor(hashing, seen));
     if (expected !== undefined && n !== expected)
         throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
     return n;
 }
-async function fetchRanged(locator, ranged, sink, hash, ctx, seen) {
+async function fetchRanged(locator, ranged, sink, hashing, ctx, seen) {
     let offset = 0;
     let total;
     let span = ranged.firstBytes;
@@ -48375,13 +48384,13 @@ async function fetchRanged(locator, ranged, sink, hash, ctx, seen) {
         if (res.status === 416 && offset === 0) {
             // An empty blob has no satisfiable range; the Azure SDK then asks again without one (neptune.md §7.2).
             await res.body.dump();
-            return fetchWhole(locator, sink, hash, ctx, seen);
+            return fetchWhole(locator, sink, hashing, ctx, seen);
         }
         if (res.status === 200 && offset === 0) {
             // The server ignored the range and sent everything.
             seen.md5 = reportedMd5(res, false);
             const expected = contentLength(res);
-            const n = await appendBody(res.body, sink, hash);
+            const n = await appendBody(res.body, sink, hashFor(hashing, seen));
             if (expected !== undefined && n !== expected)
                 throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
             return n;
@@ -48394,7 +48403,7 @@ async function fetchRanged(locator, ranged, sink, hash, ctx, seen) {
         if (total === undefined)
             throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
         const want = Math.min(end, total - 1) - offset + 1;
-        const n = await appendBody(res.body, sink, hash);
+        const n = await appendBody(res.body, sink, hashFor(hashing, seen));
         if (n !== want)
             throw new AttemptError('transient', `a ranged body ended after ${n} of ${want} bytes`);
         offset += n;

@@ -58,7 +58,7 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
     try {
       const locator = await ctx.backend.locate(file, renew);
       renew = false;
-      const got = await fetchToFile(locator, tmp, ctx);
+      const got = await fetchToFile(locator, tmp, ctx, file.checksum !== undefined);
       verify(got, planned);
       await rename(tmp, finalPath);
       ctx.temps.settled(tmp);
@@ -101,7 +101,7 @@ function failed(planned: PlannedFile, budget: RetryBudget, lastError: string): F
 }
 
 /** A transfer that delivered other bytes than the tracker described is a failed attempt, never a result. */
-function verify(got: { bytes: number; md5: string; storageMd5?: string }, planned: PlannedFile): void {
+function verify(got: { bytes: number; md5?: string; storageMd5?: string }, planned: PlannedFile): void {
   const { size, checksum } = planned.file;
   if (size !== undefined && got.bytes !== size) {
     throw new AttemptError('transient', `received ${got.bytes} bytes, but the tracker says the file has ${size}`);

@@ -33,7 +33,7 @@ export interface ManifestRecord {
   path: string | null;
   /** Bytes on disk for downloaded/skipped files, else the size the tracker reported (null if unknown). */
   size: number | null;
-  /** Base64 MD5: of the bytes on disk when we have them, else the tracker's checksum. */
+  /** Base64 MD5 of the bytes on disk when it was computed (there was a checksum to compare it with), else the tracker's checksum. */
   md5: string | null;
   mimeType: string | null;
   status: FileStatus;

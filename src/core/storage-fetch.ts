@@ -29,7 +29,8 @@ export class AttemptError extends Error {
 
 export interface FetchOutcome {
   bytes: number;
-  md5: string;
+  /** MD5 of the received bytes (base64), when there was something to compare it with (see fetchToFile). */
+  md5?: string;
   /** The whole object's MD5 as the storage reported it (GCS x-goog-hash, Content-MD5, Azure x-ms-blob-content-md5). */
   storageMd5?: string;
 }
@@ -129,10 +130,10 @@ function openSink(tmpPath: string): Sink {
  * stream.pipeline: per small file, pipeline's bookkeeping (an AbortController and DOMException per call) costs
  * more than the copy.
  */
-async function appendBody(body: Response['body'], sink: Sink, hash: Hash): Promise<number> {
+async function appendBody(body: Response['body'], sink: Sink, hash: Hash | undefined): Promise<number> {
   let n = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    hash.update(chunk);
+    hash?.update(chunk);
     n += chunk.length;
     if (!sink.out.write(chunk)) await Promise.race([once(sink.out, 'drain'), sink.failed]);
   }
@@ -154,19 +155,23 @@ function rangeTotal(res: Response): number | undefined {
  * Fetches the file into `tmpPath` (created exclusively, so a planted file or link there is never followed).
  * Checks the body against Content-Length, and every chunk against its range.
  */
-export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchContext): Promise<FetchOutcome> {
-  const hash = createHash('md5');
+export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchContext, wantMd5: boolean): Promise<FetchOutcome> {
+  const hashing: Hashing = { wanted: wantMd5 };
   const sink = openSink(tmpPath);
   const seen: { md5?: string } = {};
   try {
     const bytes = locator.ranged
-      ? await fetchRanged(locator, locator.ranged, sink, hash, ctx, seen)
-      : await fetchWhole(locator, sink, hash, ctx, seen);
+      ? await fetchRanged(locator, locator.ranged, sink, hashing, ctx, seen)
+      : await fetchWhole(locator, sink, hashing, ctx, seen);
     await Promise.race([
       new Promise<void>((resolve, reject) => sink.out.end((err?: Error | null) => (err ? reject(err) : resolve()))),
       sink.failed,
     ]);
-    return { bytes, md5: hash.digest('base64'), ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }) };
+    return {
+      bytes,
+      ...(hashing.hash === undefined ? {} : { md5: hashing.hash.digest('base64') }),
+      ...(seen.md5 === undefined ? {} : { storageMd5: seen.md5 }),
+    };
   } catch (error) {
     // Wait until the file is closed, so the caller's removal of the temporary file cannot race its creation.
     sink.out.destroy();
@@ -175,12 +180,26 @@ export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchC
   }
 }
 
-async function fetchWhole(locator: Locator, sink: Sink, hash: Hash, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
+/**
+ * MD5 is computed only when something can check it — the tracker's checksum, or one the storage sends with the
+ * answer — because on large files hashing is most of the CPU a download costs.
+ */
+interface Hashing {
+  wanted: boolean;
+  hash?: Hash;
+}
+
+function hashFor(hashing: Hashing, seen: { md5?: string }): Hash | undefined {
+  if (hashing.hash === undefined && (hashing.wanted || seen.md5 !== undefined)) hashing.hash = createHash('md5');
+  return hashing.hash;
+}
+
+async function fetchWhole(locator: Locator, sink: Sink, hashing: Hashing, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
   const res = await get(locator, {}, ctx);
   if (res.status < 200 || res.status >= 300) throw await failureOf(res, locator);
   seen.md5 = reportedMd5(res, false);
   const expected = contentLength(res);
-  const n = await appendBody(res.body, sink, hash);
+  const n = await appendBody(res.body, sink, hashFor(hashing, seen));
   if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
   return n;
 }
@@ -189,7 +208,7 @@ async function fetchRanged(
   locator: Locator,
   ranged: NonNullable<Locator['ranged']>,
   sink: Sink,
-  hash: Hash,
+  hashing: Hashing,
   ctx: FetchContext,
   seen: { md5?: string },
 ): Promise<number> {
@@ -203,13 +222,13 @@ async function fetchRanged(
     if (res.status === 416 && offset === 0) {
       // An empty blob has no satisfiable range; the Azure SDK then asks again without one (neptune.md §7.2).
       await res.body.dump();
-      return fetchWhole(locator, sink, hash, ctx, seen);
+      return fetchWhole(locator, sink, hashing, ctx, seen);
     }
     if (res.status === 200 && offset === 0) {
       // The server ignored the range and sent everything.
       seen.md5 = reportedMd5(res, false);
       const expected = contentLength(res);
-      const n = await appendBody(res.body, sink, hash);
+      const n = await appendBody(res.body, sink, hashFor(hashing, seen));
       if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
       return n;
     }
@@ -218,7 +237,7 @@ async function fetchRanged(
     total = rangeTotal(res);
     if (total === undefined) throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
     const want = Math.min(end, total - 1) - offset + 1;
-    const n = await appendBody(res.body, sink, hash);
+    const n = await appendBody(res.body, sink, hashFor(hashing, seen));
     if (n !== want) throw new AttemptError('transient', `a ranged body ended after ${n} of ${want} bytes`);
     offset += n;
     span = ranged.chunkBytes;

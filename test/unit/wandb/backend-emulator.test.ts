@@ -188,7 +188,7 @@ describe('locating and downloading', () => {
     assert.ok(file);
     emu.log.clear();
     const tmp = path.join(workDir, 'one');
-    const got = await fetchToFile(await h.backend.locate(file, false), tmp, { dispatcher, signal: new AbortController().signal });
+    const got = await fetchToFile(await h.backend.locate(file, false), tmp, { dispatcher, signal: new AbortController().signal }, true);
     assert.equal(await readFile(tmp, 'utf8'), 'lr: 0.1\n');
     assert.equal(got.md5, file.checksum?.value);
     const api = emu.log.entries().find((e) => e.endpoint === 'file');
@@ -208,10 +208,10 @@ describe('locating and downloading', () => {
     emu.faults.add({ target: 'storage', action: { kind: 'expire' } });
     const ctx = { dispatcher, signal: new AbortController().signal };
     await assert.rejects(
-      fetchToFile(await h.backend.locate(file, false), path.join(workDir, 'exp1'), ctx),
+      fetchToFile(await h.backend.locate(file, false), path.join(workDir, 'exp1'), ctx, true),
       (e: unknown) => e instanceof AttemptError && e.kind === 'expired',
     );
-    await fetchToFile(await h.backend.locate(file, true), path.join(workDir, 'exp2'), ctx);
+    await fetchToFile(await h.backend.locate(file, true), path.join(workDir, 'exp2'), ctx, true);
     assert.equal(await readFile(path.join(workDir, 'exp2'), 'utf8'), 'epoch 1\nepoch 2\n');
   });
 
