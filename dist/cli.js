@@ -47945,6 +47945,18 @@ async function downloadFile(planned, ctx) {
             if ((0,local_files/* isDiskFullError */.rP)(error)) {
                 throw new errors/* FilesystemError */.uG(`The disk is full (or a size limit was hit) while writing '${planned.relativePath}'. Free space or choose another destination; nothing partial was kept.`, { cause: error });
             }
+            if (isLocalFileError(error)) {
+                // This file cannot be written (a folder in its place, no permission, a name the file system refuses):
+                // its own failure, not the run's.
+                const { code, message } = error;
+                return {
+                    planned,
+                    status: 'failed',
+                    bytes: 0,
+                    attempts: budget.attemptCount,
+                    error: `cannot write '${planned.relativePath}': ${code}: ${message}`,
+                };
+            }
             if (!(error instanceof storage_fetch/* AttemptError */.c))
                 throw error;
             const lastError = (0,errors/* redact */.E$)(error.message);
@@ -47968,6 +47980,10 @@ async function downloadFile(planned, ctx) {
             });
         }
     }
+}
+const LOCAL_FILE_CODES = new Set(['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EILSEQ']);
+function isLocalFileError(error) {
+    return error instanceof Error && !(error instanceof storage_fetch/* AttemptError */.c) && LOCAL_FILE_CODES.has(error.code ?? '');
 }
 function failed(planned, budget, lastError) {
     const n = budget.attemptCount;
@@ -50507,9 +50523,10 @@ function compareSteps(a, b) {
 
 ;// CONCATENATED MODULE: ./src/backends/neptune/signed-urls.ts
 // Signed URLs ahead of the downloads. The client signs 200 files per request, one request at a time, before it
-// downloads them (neptune.md §7.1, §10). Here signing follows the download order given to `prepare`: the first
-// file that needs a URL is signed together with the next unsigned files (up to the batch size), and once half
-// of a batch has been handed out the next batch is signed in the background, so signing overlaps downloads.
+// downloads them (neptune.md §7.1, §10). Here signing follows the download order given to `prepare`, cut into
+// blocks of the batch size: the first file of a block that needs a URL is signed together with the rest of its
+// block, and once half of a batch has been handed out the next block is signed in the background, so signing
+// overlaps downloads.
 // At most `maxInFlight` signing requests run at once; a renewal (expired URL) re-signs just that file.
 
 const keyOf = (target) => `${target.projectIdentifier}\u0000${target.path}`;
@@ -50604,11 +50621,17 @@ class SignedUrlCache {
                 this.recent.delete(oldest.value);
         }
     }
-    /** The key at `index` plus the next unscheduled keys in download order, up to the batch size. */
+    /**
+     * The key at `index` plus the other unscheduled keys of its block: the download order cut into blocks of the
+     * batch size, as the client cuts its file list (§7.1). Blocks keep the request count at ceil(files / batch)
+     * even when concurrent downloads ask for their URLs slightly out of order.
+     */
     collect(index) {
         const picked = [index];
         this.scheduled[index] = 1;
-        for (let i = Math.max(index + 1, this.firstUnscheduled); i < this.order.length && picked.length < this.batchSize; i += 1) {
+        const start = index - (index % this.batchSize);
+        const end = Math.min(start + this.batchSize, this.order.length);
+        for (let i = start; i < end; i += 1) {
             if (this.scheduled[i] === 1)
                 continue;
             const key = this.order[i];

@@ -72,6 +72,18 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
           { cause: error },
         );
       }
+      if (isLocalFileError(error)) {
+        // This file cannot be written (a folder in its place, no permission, a name the file system refuses):
+        // its own failure, not the run's.
+        const { code, message } = error as NodeJS.ErrnoException;
+        return {
+          planned,
+          status: 'failed',
+          bytes: 0,
+          attempts: budget.attemptCount,
+          error: `cannot write '${planned.relativePath}': ${code}: ${message}`,
+        };
+      }
       if (!(error instanceof AttemptError)) throw error;
       const lastError = redact(error.message);
       if (error.kind === 'missing') return { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: lastError };
@@ -93,6 +105,12 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
       });
     }
   }
+}
+
+const LOCAL_FILE_CODES = new Set(['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EILSEQ']);
+
+function isLocalFileError(error: unknown): boolean {
+  return error instanceof Error && !(error instanceof AttemptError) && LOCAL_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
 }
 
 function failed(planned: PlannedFile, budget: RetryBudget, lastError: string): FileResult {

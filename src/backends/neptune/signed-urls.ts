@@ -1,7 +1,8 @@
 // Signed URLs ahead of the downloads. The client signs 200 files per request, one request at a time, before it
-// downloads them (neptune.md §7.1, §10). Here signing follows the download order given to `prepare`: the first
-// file that needs a URL is signed together with the next unsigned files (up to the batch size), and once half
-// of a batch has been handed out the next batch is signed in the background, so signing overlaps downloads.
+// downloads them (neptune.md §7.1, §10). Here signing follows the download order given to `prepare`, cut into
+// blocks of the batch size: the first file of a block that needs a URL is signed together with the rest of its
+// block, and once half of a batch has been handed out the next block is signed in the background, so signing
+// overlaps downloads.
 // At most `maxInFlight` signing requests run at once; a renewal (expired URL) re-signs just that file.
 import { Limiter } from './limiter.ts';
 import type { SignedUrl, Signer, SignTarget } from './storage-bridge.ts';
@@ -119,11 +120,17 @@ export class SignedUrlCache {
     }
   }
 
-  /** The key at `index` plus the next unscheduled keys in download order, up to the batch size. */
+  /**
+   * The key at `index` plus the other unscheduled keys of its block: the download order cut into blocks of the
+   * batch size, as the client cuts its file list (§7.1). Blocks keep the request count at ceil(files / batch)
+   * even when concurrent downloads ask for their URLs slightly out of order.
+   */
   private collect(index: number): number[] {
     const picked = [index];
     this.scheduled[index] = 1;
-    for (let i = Math.max(index + 1, this.firstUnscheduled); i < this.order.length && picked.length < this.batchSize; i += 1) {
+    const start = index - (index % this.batchSize);
+    const end = Math.min(start + this.batchSize, this.order.length);
+    for (let i = start; i < end; i += 1) {
       if (this.scheduled[i] === 1) continue;
       const key = this.order[i] as string;
       if (this.entries.has(key) || this.recent.has(key)) continue;

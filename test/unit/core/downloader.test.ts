@@ -215,6 +215,18 @@ describe('downloader', () => {
     await rm(outside, { recursive: true, force: true });
   });
 
+  it('fails only the file whose path is taken by a folder, and downloads the rest', async () => {
+    const at = await mkdtemp(path.join(tmpdir(), 'def-dir-'));
+    await mkdir(path.join(at, 'run1', 'ok.bin', 'inside'), { recursive: true });
+    const files = [remote('ok.bin', content['ok.bin']), remote('dir/nested/file.txt', content['dir/nested/file.txt'])];
+    const results = await run(files, new FakeBackend(files, () => server.origin), 'overwrite', undefined, at);
+    assert.equal(results[0]?.status, 'failed');
+    assert.match(results[0]?.error ?? '', /cannot write 'run1\/ok\.bin': (EISDIR|ENOTEMPTY|EEXIST)/);
+    assert.equal(results[1]?.status, 'downloaded');
+    assert.deepEqual(await listAll(at), ['run1/dir/nested/file.txt']);
+    await rm(at, { recursive: true, force: true });
+  });
+
   it('stops on cancellation and leaves no temporary file', async () => {
     const at = await mkdtemp(path.join(tmpdir(), 'def-cancel-'));
     const big = bytes(10_000, 11);
