@@ -28,6 +28,8 @@ export interface ActionRunOptions {
   timeoutMs?: number;
   /** Called with the child once it started (e.g. to send SIGTERM). */
   onSpawn?: (child: ChildProcess) => void;
+  /** A bash prefix run before `exec node …` (e.g. `ulimit -f 1024`), so it applies to the action's own process. */
+  shellPrefix?: string;
 }
 
 /** Parses the heredoc format @actions/core writes to GITHUB_OUTPUT (github-actions.md §2.2). */
@@ -62,7 +64,12 @@ export async function runActionProcess(options: ActionRunOptions): Promise<Actio
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   const started = Date.now();
-  const child = spawn(process.execPath, [options.entry ?? SOURCE_ENTRY], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = options.entry ?? SOURCE_ENTRY;
+  const [command, args] =
+    options.shellPrefix === undefined
+      ? [process.execPath, [entry]]
+      : ['bash', ['-c', `${options.shellPrefix}; exec "$0" "$@"`, process.execPath, entry]];
+  const child = spawn(command, args, { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

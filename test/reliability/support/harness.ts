@@ -3,14 +3,14 @@
 // destination (verify.ts), no credential anywhere a user can read it, and no tracker credential at a storage
 // host. Figures for docs/reliability.md are collected per case and recorded when the case ends.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { RequestLogEntry } from '../../emulators/common/contracts.ts';
 import { startEmulators, type EmulatorOptions, type RunningEmulators } from '../../emulators/start.ts';
-import { parseOutputFile, SOURCE_ENTRY, type ActionRun } from '../../support/action-process.ts';
+import { runActionProcess, type ActionRun } from '../../support/action-process.ts';
 import { assertNoSecret, maskedValues } from '../../support/assert-no-secret.ts';
 import { recordFigures, type CaseFigures } from './report.ts';
 import { annotations, verifyDestination, type Expectation, type Verified } from './verify.ts';
@@ -132,9 +132,13 @@ export class Scenario {
     const logStart = this.em.log.entries().length;
     const faultsBefore = new Map(this.em.faults.injected);
     const workspace = options.workspace ?? (await this.newWorkspace());
-    const run = await spawnAction(inputs, workspace, {
-      ...options,
+    const run = await runActionProcess({
+      inputs,
+      workspace,
       env: { ...(options.noTuning ? {} : TUNING), ...options.env },
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
+      ...(options.shellPrefix === undefined ? {} : { shellPrefix: options.shellPrefix }),
     });
     const requests = this.em.log.entries().slice(logStart);
     const apiRetries = (run.stdout.match(/^::debug::[\w-]+: attempt \d+ failed/gm) ?? []).length;
@@ -202,55 +206,4 @@ export class Scenario {
     await Promise.all(this.workspaces.map((w) => rm(w, { recursive: true, force: true })));
     await Promise.all(this.workspaces.map((w) => rm(`${w}.output`, { force: true }).then(() => rm(`${w}.summary`, { force: true }))));
   }
-}
-
-/**
- * test/support/action-process.ts's runner, with one addition: an optional bash prefix (`ulimit -f N`) before
- * `exec`, so the limit applies to the action's own process.
- */
-export async function spawnAction(
-  inputs: Record<string, string>,
-  workspace: string,
-  options: RunOptions & { env: NodeJS.ProcessEnv },
-): Promise<ActionRun> {
-  const outputFile = `${workspace}.output`;
-  const summaryFile = `${workspace}.summary`;
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: tmpdir(),
-    ...options.env,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const started = performance.now();
-  const [command, args] =
-    options.shellPrefix === undefined
-      ? [process.execPath, [SOURCE_ENTRY]]
-      : ['bash', ['-c', `${options.shellPrefix}; exec "$0" "$@"`, process.execPath, SOURCE_ENTRY]];
-  const child = spawn(command, args, { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  options.onSpawn?.(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('close', (c, s) => resolve([c, s])),
-  );
-  clearTimeout(timer);
-  return {
-    code,
-    signal,
-    stdout,
-    stderr,
-    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-    workspace,
-    durationMs: Math.round(performance.now() - started),
-  };
 }
