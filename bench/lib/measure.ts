@@ -78,34 +78,26 @@ async function runLimit(
     return Math.max(0, busy1 - busy0 - clientCpuMs - emulatorCpuMs);
   };
   try {
-    if (s.limit === 'curl') {
-      const r = await curlParallel(requests, { concurrency, destination });
-      const cpu1 = emu.cpuMs();
-      const emulatorCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
-      return {
-        kind: 'curl',
-        wallMs: r.wallMs,
-        filesPerSec: (r.files * 1000) / r.wallMs,
-        mbPerSec: r.bytes / MB / (r.wallMs / 1000),
-        requests: r.files,
-        clientCpuMs: r.cpuMs,
-        emulatorCpuMs,
-        otherCpuMs: other(r.cpuMs, emulatorCpuMs),
-        detail: r.version,
-      };
-    }
-    const r = await bareGetLoop(requests, { concurrency, destination, followRedirect: s.baselineFollowsRedirect });
+    // Both limits report the same measures; curl counts one request per file and names its version.
+    const r =
+      s.limit === 'curl'
+        ? { ...(await curlParallel(requests, { concurrency, destination })), kind: 'curl' as const }
+        : {
+            ...(await bareGetLoop(requests, { concurrency, destination, followRedirect: s.baselineFollowsRedirect })),
+            kind: 'bare-get' as const,
+          };
     const cpu1 = emu.cpuMs();
     const emulatorCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
     return {
-      kind: 'bare-get',
+      kind: r.kind,
       wallMs: r.wallMs,
       filesPerSec: (r.files * 1000) / r.wallMs,
       mbPerSec: r.bytes / MB / (r.wallMs / 1000),
-      requests: r.requests,
+      requests: r.kind === 'curl' ? r.files : r.requests,
       clientCpuMs: r.cpuMs,
       emulatorCpuMs,
       otherCpuMs: other(r.cpuMs, emulatorCpuMs),
+      ...(r.kind === 'curl' ? { detail: r.version } : {}),
     };
   } finally {
     await rm(destination, { recursive: true, force: true });
