@@ -15,7 +15,7 @@ import { commitInfo, machineInfo, writeResults, type BenchResults, type Scenario
 import { allScenarios, selectScenarios } from './scenarios/index.ts';
 
 const USAGE =
-  'usage: node bench/run.ts [--quick] [--scenario S1,S3] [--concurrency N[,N…]] [--repeat N] [--latency-ms 20] [--profile S1,S1-latency] [--entry src|dist] [--out dir] [--work-dir dir] [--action-node-options="--flag …"]';
+  'usage: node bench/run.ts [--quick] [--scenario S1,S3] [--concurrency N[,N…]] [--repeat N] [--latency-ms 20] [--profile S1,S1-latency] [--entry src|dist] [--out dir] [--work-dir dir] [--action-node-options="--flag …"] [--action-env NAME=VALUE,…]';
 
 function positiveInts(text: string, flag: string): number[] {
   const list = text.split(',').map((t) => Number(t.trim()));
@@ -45,6 +45,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'work-dir': { type: 'string' },
     'action-node-options': { type: 'string' },
+    'action-env': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -73,6 +74,12 @@ const profiled = new Set(
 // .cpuprofile files are large: they stay beside the work folder, only their summaries go into the results.
 const profileDir = path.join(workParent, 'bench-profiles');
 const actionNodeOptions = (values['action-node-options'] ?? '').split(' ').filter((t) => t !== '');
+const actionEnv: Record<string, string> = {};
+for (const pair of (values['action-env'] ?? '').split(',').filter((t) => t !== '')) {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new Error(`--action-env takes NAME=VALUE pairs separated by commas, not '${pair}'`);
+  actionEnv[pair.slice(0, at)] = pair.slice(at + 1);
+}
 
 const startedAt = new Date().toISOString();
 const commit = commitInfo(path.resolve(import.meta.dirname, '..'));
@@ -109,6 +116,7 @@ try {
         profileDir: profile,
         timeoutMs: 3_600_000,
         actionNodeOptions,
+        actionEnv,
         log,
       })),
     );
@@ -143,6 +151,7 @@ notes.push(
 );
 
 if (actionNodeOptions.length > 0) notes.push(`The action ran with extra Node flags: ${actionNodeOptions.join(' ')}.`);
+if (Object.keys(actionEnv).length > 0) notes.push(`The action ran with extra environment: ${values['action-env']}.`);
 const results: BenchResults = {
   startedAt,
   finishedAt: new Date().toISOString(),

@@ -23,6 +23,8 @@ export interface MeasureOptions {
   timeoutMs: number;
   /** Extra Node flags for every action run. */
   actionNodeOptions?: string[];
+  /** Extra environment for every action run (DOWNLOAD_EXPERIMENT_FILES_* tuning). */
+  actionEnv?: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -159,6 +161,7 @@ async function measureOnce(
     timeoutMs: options.timeoutMs,
     cpuProfileDir,
     nodeOptions: options.actionNodeOptions,
+    env: options.actionEnv,
   });
   const cpu1 = emu.cpuMs();
   const busy1 = machineBusyMs();

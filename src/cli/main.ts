@@ -5,6 +5,7 @@ import { describeRecord, describeSelection, noFilesMessage, printable } from '..
 import { errorMessage, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { IncompleteRunError } from '../core/run.ts';
+import { limitHeapGrowth } from '../job/heap-limits.ts';
 import { checkSettings, runJob, type JobReport } from '../job/run-job.ts';
 import { parseSettings } from '../settings/parse-settings.ts';
 import { VERSION } from '../version.ts';
@@ -84,4 +85,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+limitHeapGrowth();
 process.exitCode = await main(process.argv);

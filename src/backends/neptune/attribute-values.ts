@@ -2,7 +2,7 @@
 // attribute names, protobuf answer, token paging. Only `fileRef` values of requested names are kept.
 import { ServerError } from '../../core/errors.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { QueryAttributesResultMessage, TO_OBJECT_OPTIONS } from './proto.ts';
+import { decodeAnswer, QueryAttributesResultMessage } from './proto.ts';
 
 export interface FileRef {
   /** Storage path, opaque (§6.5). */
@@ -59,7 +59,7 @@ export async function fetchFileValues(
     });
     let decoded: DecodedValues;
     try {
-      decoded = QueryAttributesResultMessage.toObject(QueryAttributesResultMessage.decode(body), TO_OBJECT_OPTIONS) as DecodedValues;
+      decoded = decodeAnswer(QueryAttributesResultMessage, body) as DecodedValues;
     } catch (error) {
       throw new ServerError(`Neptune's attribute-values answer could not be decoded as protobuf (${(error as Error).message}).`);
     }

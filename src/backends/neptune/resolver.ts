@@ -161,6 +161,21 @@ async function filesOfBatch(
   return results.flat().filter((f): f is Found => f !== undefined);
 }
 
+/**
+ * One string instance per distinct attribute name, MIME type and path part: every run repeats them, and a
+ * resolution over 100,000 runs otherwise keeps 100,000 copies of each (bench S4). Bounded: cleared when full.
+ */
+const sharedStrings = new Map<string, string>();
+const SHARED_STRINGS_MAX = 10_000;
+
+function shared(value: string): string {
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_STRINGS_MAX) sharedStrings.clear();
+  sharedStrings.set(value, value);
+  return value;
+}
+
 export function remoteFile(
   project: string,
   mode: ContainerMode,
@@ -169,20 +184,23 @@ export function remoteFile(
   ref: FileRef,
   step?: number,
 ): RemoteFile {
-  const pathParts = neptunePathParts(label, attribute, step, ref.mimeType);
+  // The first part is the container's own name (sanitised); the others repeat from run to run.
+  const pathParts = neptunePathParts(label, attribute, step, ref.mimeType).map((part, i) =>
+    i === 0 && part === label ? label : shared(part),
+  );
   const handle: NeptuneHandle = { path: ref.path, projectIdentifier: project };
   const file: RemoteFile = {
     backend: 'neptune',
     project,
     containerKind: mode === 'experiments' ? 'experiment' : 'run',
     container: label,
-    attribute,
+    attribute: shared(attribute),
     pathParts,
     handle,
   };
   if (step !== undefined) file.step = step;
   if (ref.sizeBytes !== undefined) file.size = ref.sizeBytes;
-  if (ref.mimeType !== '') file.mimeType = ref.mimeType;
+  if (ref.mimeType !== '') file.mimeType = shared(ref.mimeType);
   if (pathParts.length === 0) file.invalidName = `the name '${label}' and attribute '${attribute}' leave no file name`;
   return file;
 }

@@ -2,7 +2,7 @@
 // sys/id, default sorting, offset paging. The next page is requested while the caller works on the current one.
 import { InputError, ServerError } from '../../core/errors.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { SearchResultMessage, TO_OBJECT_OPTIONS } from './proto.ts';
+import { decodeAnswer, SearchResultMessage } from './proto.ts';
 
 export type ContainerMode = 'experiments' | 'runs';
 
@@ -59,7 +59,7 @@ async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number
   });
   let decoded: { entries?: { attributes?: DecodedAttribute[] }[] };
   try {
-    decoded = SearchResultMessage.toObject(SearchResultMessage.decode(body), TO_OBJECT_OPTIONS) as typeof decoded;
+    decoded = decodeAnswer(SearchResultMessage, body) as typeof decoded;
   } catch (error) {
     throw new ServerError(`Neptune's search answer could not be decoded as protobuf (${(error as Error).message}).`);
   }

@@ -6,7 +6,7 @@ import type { StepRange } from '../../core/types.ts';
 import { fileRefOf, type FileRef } from './attribute-values.ts';
 import { seriesRequestIds } from './batching.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { SeriesValuesResponseMessage, TO_OBJECT_OPTIONS } from './proto.ts';
+import { decodeAnswer, SeriesValuesResponseMessage } from './proto.ts';
 import type { ContainerMode } from './search.ts';
 
 export interface SeriesPair {
@@ -72,7 +72,7 @@ export async function fetchFileSeries(api: NeptuneApi, pairs: readonly SeriesPai
     });
     let decoded: DecodedSeries;
     try {
-      decoded = SeriesValuesResponseMessage.toObject(SeriesValuesResponseMessage.decode(body), TO_OBJECT_OPTIONS) as DecodedSeries;
+      decoded = decodeAnswer(SeriesValuesResponseMessage, body) as DecodedSeries;
     } catch (error) {
       throw new ServerError(`Neptune's series answer could not be decoded as protobuf (${(error as Error).message}).`);
     }

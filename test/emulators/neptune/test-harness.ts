@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import type protobuf from 'protobufjs';
 import { request } from 'undici';
-import { TO_OBJECT_OPTIONS } from '../../../src/backends/neptune/proto.ts';
 import type { BlobSigner, Content, Handler, FaultEngine, NeptuneFixture, RequestLog, StorageProvider } from '../common/contracts.ts';
 import { createFaultEngine } from '../common/faults.ts';
 import { createRequestLog } from '../common/request-log.ts';
@@ -168,7 +167,7 @@ export async function startEmulator(
       headers: res.headers,
       body,
       json: () => JSON.parse(body.toString('utf8')) as unknown,
-      proto: (type) => type.toObject(type.decode(body), TO_OBJECT_OPTIONS),
+      proto: (type) => type.toObject(type.decode(body), { longs: Number, oneofs: true, defaults: false }),
     };
   };
   const login: Emulator['login'] = async () => {
