@@ -47899,7 +47899,12 @@ var storage_fetch = __nccwpck_require__(9023);
 
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
 const MAX_RENEWALS = 5;
-async function downloadFile(planned, ctx) {
+/**
+ * `onReceived` is called when an attempt has received every byte (the rest of that attempt is disk work: flush,
+ * close, verify, rename), so the caller can start the next transfer meanwhile. It may be called again if the
+ * bytes then fail verification and the file is fetched again.
+ */
+async function downloadFile(planned, ctx, onReceived) {
     const { file, finalPath } = planned;
     if (finalPath === undefined) {
         return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
@@ -47935,7 +47940,7 @@ async function downloadFile(planned, ctx) {
         try {
             const locator = await ctx.backend.locate(file, renew);
             renew = false;
-            const got = await (0,storage_fetch/* fetchToFile */.k)(locator, tmp, ctx, file.checksum !== undefined);
+            const got = await (0,storage_fetch/* fetchToFile */.k)(locator, tmp, ctx, file.checksum !== undefined, onReceived);
             verify(got, planned);
             await (0,promises_.rename)(tmp, finalPath);
             ctx.temps.settled(tmp);
@@ -48044,36 +48049,48 @@ async function downloadAll(planned, backend, options, stats = { storageRequests:
             stats.storageRequests += 1;
         },
     };
+    /** Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). */
+    const settle = async (index, item, onReceived) => {
+        try {
+            const result = await downloadFile(item, ctx, onReceived);
+            results[index] = result;
+            options.onResult?.(result);
+            failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
+            if (failuresInARow >= breakerLimit && fatal === undefined) {
+                fatal = new errors/* ServerError */.gP(`Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`);
+                stop.abort(fatal);
+            }
+        }
+        catch (error) {
+            if (fatal === undefined && !(error instanceof errors/* CancelledError */.cc)) {
+                fatal = error;
+                // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
+                const result = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: (0,errors/* errorMessage */.gJ)(error) };
+                results[index] = result;
+                options.onResult?.(result);
+            }
+            stop.abort(error);
+        }
+    };
+    // Each worker keeps one transfer going. Once a file's bytes are all in, its flush, close, verification and
+    // rename go on while the worker starts the next transfer, so the network never waits for the disk; at most
+    // one such file per worker, so open files stay under 2 × concurrency. (A file whose bytes then fail
+    // verification is fetched again from there, briefly beyond the concurrency.)
     const worker = async () => {
+        let finishing;
         while (!stop.signal.aborted) {
             const index = next;
             next += 1;
             if (index >= planned.length)
-                return;
-            const item = planned[index];
-            try {
-                const result = await downloadFile(item, ctx);
-                results[index] = result;
-                options.onResult?.(result);
-                failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
-                if (failuresInARow >= breakerLimit && fatal === undefined) {
-                    fatal = new errors/* ServerError */.gP(`Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`);
-                    stop.abort(fatal);
-                    return;
-                }
-            }
-            catch (error) {
-                if (fatal === undefined && !(error instanceof errors/* CancelledError */.cc)) {
-                    fatal = error;
-                    // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
-                    const result = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: (0,errors/* errorMessage */.gJ)(error) };
-                    results[index] = result;
-                    options.onResult?.(result);
-                }
-                stop.abort(error);
-                return;
-            }
+                break;
+            let received = () => undefined;
+            const transferred = new Promise((resolve) => (received = resolve));
+            const done = settle(index, planned[index], received);
+            await Promise.race([transferred, done]);
+            await finishing;
+            finishing = done;
         }
+        await finishing;
     };
     try {
         const workers = Math.max(1, Math.min(options.concurrency, planned.length));
@@ -48347,9 +48364,10 @@ function rangeTotal(res) {
 }
 /**
  * Fetches the file into `tmpPath` (created exclusively, so a planted file or link there is never followed).
- * Checks the body against Content-Length, and every chunk against its range.
+ * Checks the body against Content-Length, and every chunk against its range. `onReceived` is called once the
+ * last byte has arrived, before the file is flushed and closed.
  */
-async function fetchToFile(locator, tmpPath, ctx, wantMd5) {
+async function fetchToFile(locator, tmpPath, ctx, wantMd5, onReceived) {
     const hashing = { wanted: wantMd5 };
     const sink = openSink(tmpPath);
     const seen = {};
@@ -48357,6 +48375,8 @@ async function fetchToFile(locator, tmpPath, ctx, wantMd5) {
         const bytes = locator.ranged
             ? await fetchRanged(locator, locator.ranged, sink, hashing, ctx, seen)
             : await fetchWhole(locator, sink, hashing, ctx, seen);
+        // Every byte is in; what is left (flush, close) is the disk's.
+        onReceived?.();
         await Promise.race([
             new Promise((resolve, reject) => sink.out.end((err) => (err ? reject(err) : resolve()))),
             sink.failed,

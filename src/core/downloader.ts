@@ -66,36 +66,49 @@ export async function downloadAll(
     },
   };
 
+  /** Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). */
+  const settle = async (index: number, item: PlannedFile, onReceived: () => void): Promise<void> => {
+    try {
+      const result = await downloadFile(item, ctx, onReceived);
+      results[index] = result;
+      options.onResult?.(result);
+      failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
+      if (failuresInARow >= breakerLimit && fatal === undefined) {
+        fatal = new ServerError(
+          `Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`,
+        );
+        stop.abort(fatal);
+      }
+    } catch (error) {
+      if (fatal === undefined && !(error instanceof CancelledError)) {
+        fatal = error;
+        // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
+        const result: FileResult = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: errorMessage(error) };
+        results[index] = result;
+        options.onResult?.(result);
+      }
+      stop.abort(error);
+    }
+  };
+
+  // Each worker keeps one transfer going. Once a file's bytes are all in, its flush, close, verification and
+  // rename go on while the worker starts the next transfer, so the network never waits for the disk; at most
+  // one such file per worker, so open files stay under 2 × concurrency. (A file whose bytes then fail
+  // verification is fetched again from there, briefly beyond the concurrency.)
   const worker = async (): Promise<void> => {
+    let finishing: Promise<void> | undefined;
     while (!stop.signal.aborted) {
       const index = next;
       next += 1;
-      if (index >= planned.length) return;
-      const item = planned[index] as PlannedFile;
-      try {
-        const result = await downloadFile(item, ctx);
-        results[index] = result;
-        options.onResult?.(result);
-        failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
-        if (failuresInARow >= breakerLimit && fatal === undefined) {
-          fatal = new ServerError(
-            `Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`,
-          );
-          stop.abort(fatal);
-          return;
-        }
-      } catch (error) {
-        if (fatal === undefined && !(error instanceof CancelledError)) {
-          fatal = error;
-          // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
-          const result: FileResult = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: errorMessage(error) };
-          results[index] = result;
-          options.onResult?.(result);
-        }
-        stop.abort(error);
-        return;
-      }
+      if (index >= planned.length) break;
+      let received: () => void = () => undefined;
+      const transferred = new Promise<void>((resolve) => (received = resolve));
+      const done = settle(index, planned[index] as PlannedFile, received);
+      await Promise.race([transferred, done]);
+      await finishing;
+      finishing = done;
     }
+    await finishing;
   };
 
   try {

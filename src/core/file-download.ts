@@ -21,7 +21,12 @@ export interface FileDownloadContext extends FetchContext {
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
 const MAX_RENEWALS = 5;
 
-export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContext): Promise<FileResult> {
+/**
+ * `onReceived` is called when an attempt has received every byte (the rest of that attempt is disk work: flush,
+ * close, verify, rename), so the caller can start the next transfer meanwhile. It may be called again if the
+ * bytes then fail verification and the file is fetched again.
+ */
+export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContext, onReceived?: () => void): Promise<FileResult> {
   const { file, finalPath } = planned;
   if (finalPath === undefined) {
     return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
@@ -58,7 +63,7 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
     try {
       const locator = await ctx.backend.locate(file, renew);
       renew = false;
-      const got = await fetchToFile(locator, tmp, ctx, file.checksum !== undefined);
+      const got = await fetchToFile(locator, tmp, ctx, file.checksum !== undefined, onReceived);
       verify(got, planned);
       await rename(tmp, finalPath);
       ctx.temps.settled(tmp);

@@ -153,9 +153,16 @@ function rangeTotal(res: Response): number | undefined {
 
 /**
  * Fetches the file into `tmpPath` (created exclusively, so a planted file or link there is never followed).
- * Checks the body against Content-Length, and every chunk against its range.
+ * Checks the body against Content-Length, and every chunk against its range. `onReceived` is called once the
+ * last byte has arrived, before the file is flushed and closed.
  */
-export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchContext, wantMd5: boolean): Promise<FetchOutcome> {
+export async function fetchToFile(
+  locator: Locator,
+  tmpPath: string,
+  ctx: FetchContext,
+  wantMd5: boolean,
+  onReceived?: () => void,
+): Promise<FetchOutcome> {
   const hashing: Hashing = { wanted: wantMd5 };
   const sink = openSink(tmpPath);
   const seen: { md5?: string } = {};
@@ -163,6 +170,8 @@ export async function fetchToFile(locator: Locator, tmpPath: string, ctx: FetchC
     const bytes = locator.ranged
       ? await fetchRanged(locator, locator.ranged, sink, hashing, ctx, seen)
       : await fetchWhole(locator, sink, hashing, ctx, seen);
+    // Every byte is in; what is left (flush, close) is the disk's.
+    onReceived?.();
     await Promise.race([
       new Promise<void>((resolve, reject) => sink.out.end((err?: Error | null) => (err ? reject(err) : resolve()))),
       sink.failed,

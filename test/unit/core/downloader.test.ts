@@ -184,6 +184,38 @@ describe('downloader', () => {
     assert.equal(server.hits.get('/ok.bin'), (hits ?? 0) + 1);
   });
 
+  it('starts the next transfer once a file is received, while that file is still closed and renamed', async () => {
+    const files = [remote('ok.bin', content['ok.bin']), remote('empty.bin', content['empty.bin'])];
+    const events: string[] = [];
+    const backend = new FakeBackend(files, () => server.origin);
+    const locate = backend.locate.bind(backend);
+    backend.locate = (file, renew) => {
+      events.push(`locate ${file.attribute}`);
+      return locate(file, renew);
+    };
+    const at = await mkdtemp(path.join(tmpdir(), 'def-overlap-'));
+    try {
+      const results = await downloadAll(plan(files, at), backend, {
+        destination: at,
+        concurrency: 1,
+        overwrite: 'overwrite',
+        retry,
+        dispatcher,
+        signal: new AbortController().signal,
+        onResult: (r) => events.push(`done ${r.planned.file.attribute}`),
+      });
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['downloaded', 'downloaded'],
+      );
+      // One transfer at a time (concurrency 1), but the first file's disk work overlaps the second request.
+      assert.deepEqual(events.slice(0, 2), ['locate ok.bin', 'locate empty.bin'], events.join(', '));
+      assert.deepEqual([...events.slice(2)].sort(), ['done empty.bin', 'done ok.bin']);
+    } finally {
+      await rm(at, { recursive: true, force: true });
+    }
+  });
+
   it('sends credentials to the API origin only, never after a redirect to storage', async () => {
     const storage = await startFaultyFileServer({ '/blob': { content: Buffer.from('stored bytes') } }, '127.0.0.2');
     const api = await startFaultyFileServer({ '/file': { content: Buffer.alloc(0), script: [{ redirect: `${storage.origin}/blob` }] } });
