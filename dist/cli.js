@@ -46692,9 +46692,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _core_describe_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(606);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5055);
+/* harmony import */ var _core_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9372);
 /* harmony import */ var _job_heap_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8729);
-/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4612);
+/* harmony import */ var _job_run_job_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1913);
 /* harmony import */ var _settings_parse_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1876);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(311);
 /* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8551);
@@ -46984,7 +46984,10 @@ function createTerminalProgress(enabled, stream = process.stderr) {
         let counter;
         return {
             start: (total) => {
-                counter = new _core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .ProgressCounter */ .Cz(total);
+                if (counter === undefined)
+                    counter = new _core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .ProgressCounter */ .Cz(total);
+                else
+                    counter.setTotal(total);
             },
             add: (result) => {
                 const line = counter?.add(result);
@@ -46999,6 +47002,8 @@ function createTerminalProgress(enabled, stream = process.stderr) {
     let started = 0;
     return {
         start: (total) => {
+            if (started !== 0)
+                return bar.setTotal(total);
             started = Date.now();
             bar.start(total, 0, { bytes: (0,_core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(0), rate: (0,_core_progress_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(0) });
         },
@@ -47719,6 +47724,10 @@ class ProgressCounter {
         this.intervalMs = options.intervalMs ?? 5000;
         this.snapshot = { done: 0, total, bytes: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, elapsedMs: 0 };
     }
+    /** More files were resolved while downloads went on. */
+    setTotal(total) {
+        this.snapshot.total = total;
+    }
     /** Counts a finished file; returns a snapshot when a progress line is due. */
     add(result) {
         const s = this.snapshot;
@@ -47864,7 +47873,7 @@ function sleep(ms, signal) {
 
 /***/ }),
 
-/***/ 5055:
+/***/ 9372:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48012,31 +48021,96 @@ function verify(got, planned) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/plan-queue.ts
+class PlanQueue {
+    items = [];
+    closed = false;
+    waiters = [];
+    listeners = [];
+    /** A closed queue holding `files`. */
+    static of(files) {
+        const queue = new PlanQueue();
+        queue.push(files);
+        queue.close();
+        return queue;
+    }
+    push(files) {
+        if (this.closed)
+            throw new Error('the plan queue is closed');
+        if (files.length === 0)
+            return;
+        for (const file of files)
+            this.items.push(file);
+        for (const listener of this.listeners)
+            listener(files);
+        this.wake();
+    }
+    /** No more files will come. */
+    close() {
+        this.closed = true;
+        this.wake();
+    }
+    /** Calls `listener` with the files already queued and with every later batch. */
+    onAdd(listener) {
+        this.listeners.push(listener);
+        if (this.items.length > 0)
+            listener(this.items);
+    }
+    /**
+     * Waits until the file at `index` exists (true), or the queue closed without it or `stopped()` turned true
+     * (false). Whoever makes `stopped()` true calls interrupt() to wake the waiting.
+     */
+    async waitFor(index, stopped) {
+        while (index >= this.items.length) {
+            if (this.closed || stopped())
+                return false;
+            await new Promise((resolve) => this.waiters.push(resolve));
+        }
+        return !stopped();
+    }
+    /** Wakes every waitFor() so it can check its stop condition. */
+    interrupt() {
+        this.wake();
+    }
+    wake() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiters)
+            resolve();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/downloader.ts
+
 
 
 
 /** The fewest consecutive failed files that stop a run (more with higher concurrency, see downloadAll). */
 const MIN_FAILURES_IN_A_ROW = 5;
 /**
- * Downloads every planned file. Results come back in plan order. Throws CancelledError or FilesystemError (disk
- * full) after cleaning up; the caller records what had finished from `onResult`.
+ * Downloads every planned file, from a list or from a queue that resolution is still filling (downloads then
+ * start as files arrive and end when the queue is closed and drained). Results come back in plan order.
+ * Throws CancelledError or FilesystemError (disk full) after cleaning up; the caller records what had finished
+ * from `onResult`.
  */
-async function downloadAll(planned, backend, options, stats = { storageRequests: 0 }) {
-    const results = new Array(planned.length);
+async function downloadAll(plan, backend, options, stats = { storageRequests: 0 }) {
+    const queue = plan instanceof PlanQueue ? plan : PlanQueue.of(plan);
+    const planned = queue.items;
+    const results = [];
     const temps = new local_files/* TempFiles */.y7();
     const folders = new local_files/* FolderMaker */.fm(options.destination);
     // A run-wide stop: the caller's signal, or the first fatal error (disk full) of any worker.
     const stop = new AbortController();
     const onAbort = () => stop.abort(options.signal.reason);
     options.signal.addEventListener('abort', onAbort, { once: true });
+    stop.signal.addEventListener('abort', () => queue.interrupt(), { once: true });
     let fatal;
     let next = 0;
     // A run-wide breaker: when storage is down for everything, every file would spend its whole retry budget
     // and a big run would take hours to say so. After this many files in a row failed, stop the run.
     const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
     let failuresInARow = 0;
-    backend.prepare?.(planned.filter((p) => p.finalPath !== undefined).map((p) => p.file));
+    queue.onAdd((added) => backend.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
     const ctx = {
         backend,
         retry: options.retry,
@@ -48081,7 +48155,7 @@ async function downloadAll(planned, backend, options, stats = { storageRequests:
         while (!stop.signal.aborted) {
             const index = next;
             next += 1;
-            if (index >= planned.length)
+            if (!(await queue.waitFor(index, () => stop.signal.aborted)))
                 break;
             let received = () => undefined;
             const transferred = new Promise((resolve) => (received = resolve));
@@ -48093,7 +48167,7 @@ async function downloadAll(planned, backend, options, stats = { storageRequests:
         await finishing;
     };
     try {
-        const workers = Math.max(1, Math.min(options.concurrency, planned.length));
+        const workers = Math.max(1, options.concurrency);
         await Promise.all(Array.from({ length: workers }, () => worker()));
     }
     finally {
@@ -48119,6 +48193,7 @@ var shard = __nccwpck_require__(9499);
 
 
 
+
 /** Thrown after the manifest was written when the run could not finish (cancelled, disk full). */
 class IncompleteRunError extends Error {
     report;
@@ -48130,57 +48205,92 @@ class IncompleteRunError extends Error {
 }
 async function runDownload(backend, request, deps) {
     const planner = new layout/* LayoutPlanner */.$p(request.layout);
-    const planned = [];
+    const queue = new PlanQueue();
     let resolvedCount = 0;
-    for await (const page of backend.resolve()) {
-        if (deps.signal.aborted)
-            throw new errors/* CancelledError */.cc();
-        resolvedCount += page.length;
-        for (const file of page) {
-            // Every shard plans every file, so which file wins a contested path does not depend on the shard.
-            const placed = planner.plan(file);
-            if ((0,shard/* inShard */.Iw)(file, request.shard))
-                planned.push(placed);
+    /** Resolves every page into the queue; throws what resolution throws (the queue is closed either way). */
+    const resolveAll = async () => {
+        try {
+            for await (const page of backend.resolve()) {
+                if (deps.signal.aborted)
+                    throw new errors/* CancelledError */.cc();
+                resolvedCount += page.length;
+                const mine = [];
+                for (const file of page) {
+                    // Every shard plans every file, so which file wins a contested path does not depend on the shard.
+                    const placed = planner.plan(file);
+                    if ((0,shard/* inShard */.Iw)(file, request.shard))
+                        mine.push(placed);
+                }
+                queue.push(mine);
+                deps.onResolved?.(queue.items.length);
+            }
         }
-        deps.onResolved?.(planned.length);
-    }
-    const meta = {
+        finally {
+            queue.close();
+        }
+    };
+    const planned = queue.items;
+    const meta = () => ({
         backend: backend.name,
         project: planned[0]?.file.project ?? request.project,
         destination: request.destination,
         dryRun: request.dryRun,
         shard: request.shard,
-    };
+    });
     const finish = async (results, storageRequests) => {
-        const manifest = (0,core_manifest/* buildManifest */.u1)(meta, results);
+        const manifest = (0,core_manifest/* buildManifest */.u1)(meta(), results);
         await (0,core_manifest/* writeManifest */.HN)(request.manifestPath, manifest);
         return { manifest, results, resolvedCount, storageRequests };
     };
     if (request.dryRun) {
+        await resolveAll();
         return finish(planned.map((p) => (p.finalPath === undefined ? rejected(p) : { planned: p, status: 'planned', bytes: 0, attempts: 0 })), 0);
     }
+    // Downloads start with the first resolved page. A resolution that fails later stops them; the files that
+    // finished stay, described by the manifest, and the resolution's error is what the run reports.
+    const stopDownloads = new AbortController();
+    const signal = AbortSignal.any([deps.signal, stopDownloads.signal]);
     const done = new Map();
     const stats = { storageRequests: 0 };
+    const downloading = downloadAll(queue, backend, {
+        destination: request.destination,
+        concurrency: request.concurrency,
+        overwrite: request.overwrite,
+        retry: request.retry,
+        dispatcher: deps.dispatcher,
+        signal,
+        onResult: (r) => {
+            done.set(r.planned, r);
+            deps.onResult?.(r);
+        },
+    }, stats);
+    let resolutionError;
+    let resolved = false;
+    await resolveAll().then(() => (resolved = true), (error) => {
+        resolutionError = error;
+        stopDownloads.abort(error);
+    });
+    let results;
+    let downloadError;
     try {
-        const results = await downloadAll(planned, backend, {
-            destination: request.destination,
-            concurrency: request.concurrency,
-            overwrite: request.overwrite,
-            retry: request.retry,
-            dispatcher: deps.dispatcher,
-            signal: deps.signal,
-            onResult: (r) => {
-                done.set(r.planned, r);
-                deps.onResult?.(r);
-            },
-        }, stats);
-        return await finish(results, stats.storageRequests);
+        results = await downloading;
     }
     catch (error) {
-        const why = error instanceof errors/* CancelledError */.cc ? 'cancelled before it finished' : 'not downloaded: the run stopped early';
-        const partial = planned.map((p) => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why });
-        throw new IncompleteRunError(error, await finish(partial, stats.storageRequests));
+        downloadError = error;
     }
+    if (resolved && results !== undefined)
+        return finish(results, stats.storageRequests);
+    const cause = resolved || deps.signal.aborted ? downloadError : resolutionError;
+    // Nothing was downloaded yet: the resolution's error alone, as when it fails before any download starts.
+    if (!resolved && done.size === 0 && !deps.signal.aborted)
+        throw cause;
+    const why = cause instanceof errors/* CancelledError */.cc
+        ? 'cancelled before it finished'
+        : resolved
+            ? 'not downloaded: the run stopped early'
+            : 'not downloaded: resolving the selection failed';
+    const partial = planned.map((p) => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why });
+    throw new IncompleteRunError(cause, await finish(partial, stats.storageRequests));
 }
 function rejected(p) {
     return { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? 'no local path' };
@@ -48512,7 +48622,7 @@ function limitHeapGrowth(env = process.env, v8Version = process.versions.v8) {
 
 /***/ }),
 
-/***/ 4612:
+/***/ 1913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48620,8 +48730,8 @@ function describeBody(body) {
 var layout = __nccwpck_require__(6585);
 // EXTERNAL MODULE: ./src/core/manifest.ts
 var manifest = __nccwpck_require__(4414);
-// EXTERNAL MODULE: ./src/core/run.ts + 2 modules
-var run = __nccwpck_require__(5055);
+// EXTERNAL MODULE: ./src/core/run.ts + 3 modules
+var run = __nccwpck_require__(9372);
 // EXTERNAL MODULE: ./src/settings/input-names.ts
 var input_names = __nccwpck_require__(6584);
 // EXTERNAL MODULE: ./src/version.ts
@@ -50635,7 +50745,9 @@ function compareSteps(a, b) {
 // downloads them (neptune.md §7.1, §10). Here signing follows the download order given to `prepare`, cut into
 // blocks of the batch size: the first file of a block that needs a URL is signed together with the rest of its
 // block, and once half of a batch has been handed out the next block is signed in the background, so signing
-// overlaps downloads.
+// overlaps downloads. Downloads start while resolution goes on, so `prepare` is called once per resolved page
+// and each call's files are cut into blocks of their own: one partial block per page (the default search page
+// holds 10,000 runs), so the request count depends only on the pages, never on timing.
 // At most `maxInFlight` signing requests run at once; a renewal (expired URL) re-signs just that file.
 
 const keyOf = (target) => `${target.projectIdentifier}\u0000${target.path}`;
@@ -50651,6 +50763,8 @@ class SignedUrlCache {
     /** 1 where a signing request already covered (or covers) the key at that index. */
     scheduled = new Uint8Array(0);
     firstUnscheduled = 0;
+    /** Where each prepare() call's keys begin in `order`: blocks never span two calls. */
+    segmentStarts = [];
     /** Signed or being signed, not yet handed out. */
     entries = new Map();
     /** Handed out, most recent last. */
@@ -50664,6 +50778,8 @@ class SignedUrlCache {
         this.limiter = new Limiter(options.maxInFlight ?? 2);
     }
     prepare(targets) {
+        if (this.segmentStarts.at(-1) !== this.order.length)
+            this.segmentStarts.push(this.order.length);
         for (const target of targets) {
             const key = keyOf(target);
             if (this.indexOf.has(key))
@@ -50672,9 +50788,12 @@ class SignedUrlCache {
             this.order.push(key);
             this.targets.set(key, target);
         }
-        const scheduled = new Uint8Array(this.order.length);
-        scheduled.set(this.scheduled.subarray(0, Math.min(this.scheduled.length, scheduled.length)));
-        this.scheduled = scheduled;
+        // Downloads prepare page by page while resolution goes on: grow by doubling, not by each page.
+        if (this.scheduled.length < this.order.length) {
+            const scheduled = new Uint8Array(Math.max(this.order.length, 2 * this.scheduled.length));
+            scheduled.set(this.scheduled);
+            this.scheduled = scheduled;
+        }
     }
     async get(target, renew) {
         const key = keyOf(target);
@@ -50731,15 +50850,16 @@ class SignedUrlCache {
         }
     }
     /**
-     * The key at `index` plus the other unscheduled keys of its block: the download order cut into blocks of the
-     * batch size, as the client cuts its file list (§7.1). Blocks keep the request count at ceil(files / batch)
-     * even when concurrent downloads ask for their URLs slightly out of order.
+     * The key at `index` plus the other unscheduled keys of its block: each prepared page cut into blocks of the
+     * batch size, as the client cuts its file list (§7.1). Blocks keep the request count at ceil(page / batch) per
+     * page even when concurrent downloads ask for their URLs slightly out of order.
      */
     collect(index) {
         const picked = [index];
         this.scheduled[index] = 1;
-        const start = index - (index % this.batchSize);
-        const end = Math.min(start + this.batchSize, this.order.length);
+        const [segmentStart, segmentEnd] = this.segmentOf(index);
+        const start = index - ((index - segmentStart) % this.batchSize);
+        const end = Math.min(start + this.batchSize, segmentEnd);
         for (let i = start; i < end; i += 1) {
             if (this.scheduled[i] === 1)
                 continue;
@@ -50752,6 +50872,20 @@ class SignedUrlCache {
         while (this.firstUnscheduled < this.order.length && this.scheduled[this.firstUnscheduled] === 1)
             this.firstUnscheduled += 1;
         return picked;
+    }
+    /** The prepare() call that brought the key at `index`: [its first index, the next call's first index). */
+    segmentOf(index) {
+        const starts = this.segmentStarts;
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= index)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return [starts[lo] ?? 0, starts[lo + 1] ?? this.order.length];
     }
     startBatch(indexes) {
         const keys = indexes.map((i) => this.order[i]);
@@ -51582,6 +51716,54 @@ async function* orderedPool(source, limit, task) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/backends/wandb/page-stream.ts
+// The pages of one run's file listing as they arrive: buffered until read, read in order, and the listing's
+// failure raised where the reader has got to. Lets downloads start on a run's first page while its later
+// pages (and the next runs) are still being listed.
+class PageStream {
+    pages = [];
+    ended = false;
+    failure;
+    wake;
+    push(page) {
+        this.pages.push(page);
+        this.notify();
+    }
+    end() {
+        this.ended = true;
+        this.notify();
+    }
+    fail(error) {
+        this.failure = { error };
+        this.notify();
+    }
+    /** Ends the stream with what `fill` pushes, or fails it with what `fill` throws. */
+    static from(fill) {
+        const stream = new PageStream();
+        fill(stream).then(() => stream.end(), (error) => stream.fail(error));
+        return stream;
+    }
+    async *[Symbol.asyncIterator]() {
+        for (;;) {
+            const page = this.pages.shift();
+            if (page !== undefined) {
+                yield page;
+                continue;
+            }
+            if (this.failure !== undefined)
+                throw this.failure.error;
+            if (this.ended)
+                return;
+            await new Promise((resolve) => (this.wake = resolve));
+        }
+    }
+    notify() {
+        const wake = this.wake;
+        this.wake = undefined;
+        wake?.();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backends/wandb/viewer.ts
 // The entity to use when `project` names none: the viewer's default entity, fetched with the client's own
 // `GetDefaultEntity` operation (wandb.md §2.0 "Path parsing"). WANDB_ENTITY is folded into `project` by the
@@ -51609,6 +51791,7 @@ async function fetchDefaultEntity(gql, projectName) {
 
 
 
+
 /** Runs whose files are listed at the same time (each run's pages stay sequential). */
 const RUN_CONCURRENCY = 4;
 /** §2.2: the client's default order, oldest run first. */
@@ -51629,8 +51812,10 @@ class WandbResolver {
             entity: this.plan.entity ?? (await fetchDefaultEntity(this.gql, this.plan.project)),
             project: this.plan.project,
         };
-        for await (const pages of orderedPool(this.runs(path), RUN_CONCURRENCY, (run) => this.filesOf(path, run))) {
-            for (const page of pages)
+        // A few runs are listed at once; each run's pages are handed on as they arrive, in run order.
+        const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (run) => Promise.resolve(PageStream.from((out) => this.filesOf(path, run, out))));
+        for await (const pages of streams) {
+            for await (const page of pages)
                 if (page.length > 0)
                     yield page;
         }
@@ -51664,13 +51849,12 @@ class WandbResolver {
             }
         }
     }
-    async filesOf(path, run) {
+    async filesOf(path, run, out) {
         if (run.lookup)
             await fetchRun(this.gql, path, run.id);
         const { fileNames, pattern, fileMatches, perPage } = this.plan;
         const wanted = new Set(fileNames);
         const found = new Set();
-        const pages = [];
         try {
             for await (const nodes of listRunFiles(this.gql, path, run.id, { names: fileNames, pattern }, perPage)) {
                 const page = [];
@@ -51685,7 +51869,7 @@ class WandbResolver {
                         continue;
                     page.push(this.remoteFile(path, run.id, node));
                 }
-                pages.push(page);
+                out.push(page);
             }
         }
         catch (error) {
@@ -51698,7 +51882,6 @@ class WandbResolver {
             if (!found.has(name))
                 this.log.warning(`W&B run '${run.id}' in '${projectLabel(path)}' has no file named '${name}'.`);
         }
-        return pages;
     }
     remoteFile(path, runId, node) {
         const handle = { url: node.url, path, runId, name: node.name };

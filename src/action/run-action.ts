@@ -71,8 +71,10 @@ async function run(signal: AbortSignal): Promise<void> {
         log: actionLogger,
         signal,
         env: process.env,
+        // Called after every resolved page; downloads start with the first.
         onResolved: (count) => {
-          progress = new ProgressCounter(count);
+          if (progress === undefined) progress = new ProgressCounter(count);
+          else progress.setTotal(count);
         },
         onResult: (result) => {
           const line = progress?.add(result);

@@ -5,6 +5,7 @@ import { formatBytes, formatProgress, ProgressCounter } from '../core/progress.t
 import type { FileResult } from '../core/types.ts';
 
 export interface TerminalProgress {
+  /** The files resolved so far: called after each resolved page (downloads start with the first). */
   start(total: number): void;
   add(result: FileResult): void;
   stop(): void;
@@ -16,7 +17,8 @@ export function createTerminalProgress(enabled: boolean, stream: NodeJS.WriteStr
     let counter: ProgressCounter | undefined;
     return {
       start: (total) => {
-        counter = new ProgressCounter(total);
+        if (counter === undefined) counter = new ProgressCounter(total);
+        else counter.setTotal(total);
       },
       add: (result) => {
         const line = counter?.add(result);
@@ -33,6 +35,7 @@ export function createTerminalProgress(enabled: boolean, stream: NodeJS.WriteStr
   let started = 0;
   return {
     start: (total) => {
+      if (started !== 0) return bar.setTotal(total);
       started = Date.now();
       bar.start(total, 0, { bytes: formatBytes(0), rate: formatBytes(0) });
     },

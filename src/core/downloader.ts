@@ -5,6 +5,7 @@ import type { Backend } from './backend.ts';
 import { CancelledError, errorMessage, ServerError } from './errors.ts';
 import { downloadFile } from './file-download.ts';
 import { FolderMaker, TempFiles } from './local-files.ts';
+import { PlanQueue } from './plan-queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from './types.ts';
 
@@ -28,22 +29,27 @@ export interface DownloadStats {
 }
 
 /**
- * Downloads every planned file. Results come back in plan order. Throws CancelledError or FilesystemError (disk
- * full) after cleaning up; the caller records what had finished from `onResult`.
+ * Downloads every planned file, from a list or from a queue that resolution is still filling (downloads then
+ * start as files arrive and end when the queue is closed and drained). Results come back in plan order.
+ * Throws CancelledError or FilesystemError (disk full) after cleaning up; the caller records what had finished
+ * from `onResult`.
  */
 export async function downloadAll(
-  planned: readonly PlannedFile[],
+  plan: readonly PlannedFile[] | PlanQueue,
   backend: Backend,
   options: DownloadOptions,
   stats: DownloadStats = { storageRequests: 0 },
 ): Promise<FileResult[]> {
-  const results: FileResult[] = new Array<FileResult>(planned.length);
+  const queue = plan instanceof PlanQueue ? plan : PlanQueue.of(plan);
+  const planned = queue.items;
+  const results: FileResult[] = [];
   const temps = new TempFiles();
   const folders = new FolderMaker(options.destination);
   // A run-wide stop: the caller's signal, or the first fatal error (disk full) of any worker.
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(options.signal.reason);
   options.signal.addEventListener('abort', onAbort, { once: true });
+  stop.signal.addEventListener('abort', () => queue.interrupt(), { once: true });
   let fatal: unknown;
   let next = 0;
   // A run-wide breaker: when storage is down for everything, every file would spend its whole retry budget
@@ -51,7 +57,7 @@ export async function downloadAll(
   const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
   let failuresInARow = 0;
 
-  backend.prepare?.(planned.filter((p) => p.finalPath !== undefined).map((p) => p.file));
+  queue.onAdd((added) => backend.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
 
   const ctx = {
     backend,
@@ -100,7 +106,7 @@ export async function downloadAll(
     while (!stop.signal.aborted) {
       const index = next;
       next += 1;
-      if (index >= planned.length) break;
+      if (!(await queue.waitFor(index, () => stop.signal.aborted))) break;
       let received: () => void = () => undefined;
       const transferred = new Promise<void>((resolve) => (received = resolve));
       const done = settle(index, planned[index] as PlannedFile, received);
@@ -112,7 +118,7 @@ export async function downloadAll(
   };
 
   try {
-    const workers = Math.max(1, Math.min(options.concurrency, planned.length));
+    const workers = Math.max(1, options.concurrency);
     await Promise.all(Array.from({ length: workers }, () => worker()));
   } finally {
     options.signal.removeEventListener('abort', onAbort);

@@ -29,6 +29,11 @@ export class ProgressCounter {
     this.snapshot = { done: 0, total, bytes: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, elapsedMs: 0 };
   }
 
+  /** More files were resolved while downloads went on. */
+  setTotal(total: number): void {
+    this.snapshot.total = total;
+  }
+
   /** Counts a finished file; returns a snapshot when a progress line is due. */
   add(result: FileResult): ProgressSnapshot | undefined {
     const s = this.snapshot;

@@ -9,6 +9,7 @@ import { LayoutPlanner, type LayoutOptions } from './layout.ts';
 import type { Logger } from './logger.ts';
 import { buildManifest, writeManifest, type Manifest } from './manifest.ts';
 import type { RetryPolicy } from './retry-policy.ts';
+import { PlanQueue } from './plan-queue.ts';
 import { inShard } from './shard.ts';
 import type { FileResult, OverwritePolicy, PlannedFile, Shard } from './types.ts';
 
@@ -53,67 +54,104 @@ export class IncompleteRunError extends Error {
 
 export async function runDownload(backend: Backend, request: RunRequest, deps: RunDependencies): Promise<RunReport> {
   const planner = new LayoutPlanner(request.layout);
-  const planned: PlannedFile[] = [];
+  const queue = new PlanQueue();
   let resolvedCount = 0;
-  for await (const page of backend.resolve()) {
-    if (deps.signal.aborted) throw new CancelledError();
-    resolvedCount += page.length;
-    for (const file of page) {
-      // Every shard plans every file, so which file wins a contested path does not depend on the shard.
-      const placed = planner.plan(file);
-      if (inShard(file, request.shard)) planned.push(placed);
+  /** Resolves every page into the queue; throws what resolution throws (the queue is closed either way). */
+  const resolveAll = async (): Promise<void> => {
+    try {
+      for await (const page of backend.resolve()) {
+        if (deps.signal.aborted) throw new CancelledError();
+        resolvedCount += page.length;
+        const mine: PlannedFile[] = [];
+        for (const file of page) {
+          // Every shard plans every file, so which file wins a contested path does not depend on the shard.
+          const placed = planner.plan(file);
+          if (inShard(file, request.shard)) mine.push(placed);
+        }
+        queue.push(mine);
+        deps.onResolved?.(queue.items.length);
+      }
+    } finally {
+      queue.close();
     }
-    deps.onResolved?.(planned.length);
-  }
+  };
 
-  const meta = {
+  const planned = queue.items;
+  const meta = () => ({
     backend: backend.name,
     project: planned[0]?.file.project ?? request.project,
     destination: request.destination,
     dryRun: request.dryRun,
     shard: request.shard,
-  };
+  });
   const finish = async (results: FileResult[], storageRequests: number): Promise<RunReport> => {
-    const manifest = buildManifest(meta, results);
+    const manifest = buildManifest(meta(), results);
     await writeManifest(request.manifestPath, manifest);
     return { manifest, results, resolvedCount, storageRequests };
   };
 
   if (request.dryRun) {
+    await resolveAll();
     return finish(
       planned.map((p) => (p.finalPath === undefined ? rejected(p) : { planned: p, status: 'planned', bytes: 0, attempts: 0 })),
       0,
     );
   }
 
+  // Downloads start with the first resolved page. A resolution that fails later stops them; the files that
+  // finished stay, described by the manifest, and the resolution's error is what the run reports.
+  const stopDownloads = new AbortController();
+  const signal = AbortSignal.any([deps.signal, stopDownloads.signal]);
   const done = new Map<PlannedFile, FileResult>();
   const stats: DownloadStats = { storageRequests: 0 };
-  try {
-    const results = await downloadAll(
-      planned,
-      backend,
-      {
-        destination: request.destination,
-        concurrency: request.concurrency,
-        overwrite: request.overwrite,
-        retry: request.retry,
-        dispatcher: deps.dispatcher,
-        signal: deps.signal,
-        onResult: (r) => {
-          done.set(r.planned, r);
-          deps.onResult?.(r);
-        },
+  const downloading = downloadAll(
+    queue,
+    backend,
+    {
+      destination: request.destination,
+      concurrency: request.concurrency,
+      overwrite: request.overwrite,
+      retry: request.retry,
+      dispatcher: deps.dispatcher,
+      signal,
+      onResult: (r) => {
+        done.set(r.planned, r);
+        deps.onResult?.(r);
       },
-      stats,
-    );
-    return await finish(results, stats.storageRequests);
+    },
+    stats,
+  );
+  let resolutionError: unknown;
+  let resolved = false;
+  await resolveAll().then(
+    () => (resolved = true),
+    (error: unknown) => {
+      resolutionError = error;
+      stopDownloads.abort(error);
+    },
+  );
+  let results: FileResult[] | undefined;
+  let downloadError: unknown;
+  try {
+    results = await downloading;
   } catch (error) {
-    const why = error instanceof CancelledError ? 'cancelled before it finished' : 'not downloaded: the run stopped early';
-    const partial = planned.map(
-      (p): FileResult => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why },
-    );
-    throw new IncompleteRunError(error, await finish(partial, stats.storageRequests));
+    downloadError = error;
   }
+  if (resolved && results !== undefined) return finish(results, stats.storageRequests);
+
+  const cause = resolved || deps.signal.aborted ? downloadError : resolutionError;
+  // Nothing was downloaded yet: the resolution's error alone, as when it fails before any download starts.
+  if (!resolved && done.size === 0 && !deps.signal.aborted) throw cause;
+  const why =
+    cause instanceof CancelledError
+      ? 'cancelled before it finished'
+      : resolved
+        ? 'not downloaded: the run stopped early'
+        : 'not downloaded: resolving the selection failed';
+  const partial = planned.map(
+    (p): FileResult => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why },
+  );
+  throw new IncompleteRunError(cause, await finish(partial, stats.storageRequests));
 }
 
 function rejected(p: PlannedFile): FileResult {

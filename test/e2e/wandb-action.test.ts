@@ -150,6 +150,9 @@ describe('W&B action: selecting runs and files', () => {
     assert.deepEqual(run.graphql, { Run: 2, RunFiles: pages });
     assert.equal(countRequests(run, 'wandb-api', 'file'), total);
     assert.equal(countRequests(run, 'storage', 'blob'), total);
+    // Downloads start with the first listed page: storage is asked before the listing has ended.
+    const order = run.requests.map((e) => `${e.target} ${e.endpoint}`);
+    assert.ok(order.indexOf('storage blob') < order.lastIndexOf('wandb-api RunFiles'), order.join('\n'));
     // Every file of the paged run, each once, in page order.
     const many = (run.manifest?.files ?? []).filter((f) => f.container === DEMO_WANDB_RUNS.many).map((f) => f.attribute);
     assert.deepEqual(

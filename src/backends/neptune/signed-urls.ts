@@ -2,7 +2,9 @@
 // downloads them (neptune.md §7.1, §10). Here signing follows the download order given to `prepare`, cut into
 // blocks of the batch size: the first file of a block that needs a URL is signed together with the rest of its
 // block, and once half of a batch has been handed out the next block is signed in the background, so signing
-// overlaps downloads.
+// overlaps downloads. Downloads start while resolution goes on, so `prepare` is called once per resolved page
+// and each call's files are cut into blocks of their own: one partial block per page (the default search page
+// holds 10,000 runs), so the request count depends only on the pages, never on timing.
 // At most `maxInFlight` signing requests run at once; a renewal (expired URL) re-signs just that file.
 import { Limiter } from './limiter.ts';
 import type { SignedUrl, Signer, SignTarget } from './storage-bridge.ts';
@@ -38,6 +40,8 @@ export class SignedUrlCache {
   /** 1 where a signing request already covered (or covers) the key at that index. */
   private scheduled = new Uint8Array(0);
   private firstUnscheduled = 0;
+  /** Where each prepare() call's keys begin in `order`: blocks never span two calls. */
+  private readonly segmentStarts: number[] = [];
   /** Signed or being signed, not yet handed out. */
   private readonly entries = new Map<string, Entry>();
   /** Handed out, most recent last. */
@@ -53,6 +57,7 @@ export class SignedUrlCache {
   }
 
   prepare(targets: readonly SignTarget[]): void {
+    if (this.segmentStarts.at(-1) !== this.order.length) this.segmentStarts.push(this.order.length);
     for (const target of targets) {
       const key = keyOf(target);
       if (this.indexOf.has(key)) continue;
@@ -60,9 +65,12 @@ export class SignedUrlCache {
       this.order.push(key);
       this.targets.set(key, target);
     }
-    const scheduled = new Uint8Array(this.order.length);
-    scheduled.set(this.scheduled.subarray(0, Math.min(this.scheduled.length, scheduled.length)));
-    this.scheduled = scheduled;
+    // Downloads prepare page by page while resolution goes on: grow by doubling, not by each page.
+    if (this.scheduled.length < this.order.length) {
+      const scheduled = new Uint8Array(Math.max(this.order.length, 2 * this.scheduled.length));
+      scheduled.set(this.scheduled);
+      this.scheduled = scheduled;
+    }
   }
 
   async get(target: SignTarget, renew: boolean): Promise<SignedUrl> {
@@ -121,15 +129,16 @@ export class SignedUrlCache {
   }
 
   /**
-   * The key at `index` plus the other unscheduled keys of its block: the download order cut into blocks of the
-   * batch size, as the client cuts its file list (§7.1). Blocks keep the request count at ceil(files / batch)
-   * even when concurrent downloads ask for their URLs slightly out of order.
+   * The key at `index` plus the other unscheduled keys of its block: each prepared page cut into blocks of the
+   * batch size, as the client cuts its file list (§7.1). Blocks keep the request count at ceil(page / batch) per
+   * page even when concurrent downloads ask for their URLs slightly out of order.
    */
   private collect(index: number): number[] {
     const picked = [index];
     this.scheduled[index] = 1;
-    const start = index - (index % this.batchSize);
-    const end = Math.min(start + this.batchSize, this.order.length);
+    const [segmentStart, segmentEnd] = this.segmentOf(index);
+    const start = index - ((index - segmentStart) % this.batchSize);
+    const end = Math.min(start + this.batchSize, segmentEnd);
     for (let i = start; i < end; i += 1) {
       if (this.scheduled[i] === 1) continue;
       const key = this.order[i] as string;
@@ -139,6 +148,19 @@ export class SignedUrlCache {
     }
     while (this.firstUnscheduled < this.order.length && this.scheduled[this.firstUnscheduled] === 1) this.firstUnscheduled += 1;
     return picked;
+  }
+
+  /** The prepare() call that brought the key at `index`: [its first index, the next call's first index). */
+  private segmentOf(index: number): [number, number] {
+    const starts = this.segmentStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return [starts[lo] ?? 0, starts[lo + 1] ?? this.order.length];
   }
 
   private startBatch(indexes: number[]): void {

@@ -6,6 +6,7 @@ import { checkFileName, checkRunId } from './file-names.ts';
 import type { WandbGraphqlClient } from './graphql-client.ts';
 import type { WandbFileHandle } from './locator.ts';
 import { orderedPool } from './ordered-pool.ts';
+import { PageStream } from './page-stream.ts';
 import { listRunFiles, type FileNode } from './run-files.ts';
 import { fetchRun, listRuns, projectLabel, RunNotFoundError, type ProjectPath } from './runs.ts';
 import type { WandbPlan } from './selection.ts';
@@ -40,8 +41,12 @@ export class WandbResolver {
       entity: this.plan.entity ?? (await fetchDefaultEntity(this.gql, this.plan.project)),
       project: this.plan.project,
     };
-    for await (const pages of orderedPool(this.runs(path), RUN_CONCURRENCY, (run) => this.filesOf(path, run))) {
-      for (const page of pages) if (page.length > 0) yield page;
+    // A few runs are listed at once; each run's pages are handed on as they arrive, in run order.
+    const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (run) =>
+      Promise.resolve(PageStream.from<RemoteFile[]>((out) => this.filesOf(path, run, out))),
+    );
+    for await (const pages of streams) {
+      for await (const page of pages) if (page.length > 0) yield page;
     }
   }
 
@@ -72,12 +77,11 @@ export class WandbResolver {
     }
   }
 
-  private async filesOf(path: ProjectPath, run: RunTask): Promise<RemoteFile[][]> {
+  private async filesOf(path: ProjectPath, run: RunTask, out: PageStream<RemoteFile[]>): Promise<void> {
     if (run.lookup) await fetchRun(this.gql, path, run.id);
     const { fileNames, pattern, fileMatches, perPage } = this.plan;
     const wanted = new Set(fileNames);
     const found = new Set<string>();
-    const pages: RemoteFile[][] = [];
     try {
       for await (const nodes of listRunFiles(this.gql, path, run.id, { names: fileNames, pattern }, perPage)) {
         const page: RemoteFile[] = [];
@@ -90,7 +94,7 @@ export class WandbResolver {
           if (fileMatches && !fileMatches(node.name)) continue;
           page.push(this.remoteFile(path, run.id, node));
         }
-        pages.push(page);
+        out.push(page);
       }
     } catch (error) {
       // A listed run deleted before its files were read is gone, not an input mistake.
@@ -100,7 +104,6 @@ export class WandbResolver {
     for (const name of fileNames) {
       if (!found.has(name)) this.log.warning(`W&B run '${run.id}' in '${projectLabel(path)}' has no file named '${name}'.`);
     }
-    return pages;
   }
 
   private remoteFile(path: ProjectPath, runId: string, node: FileNode): RemoteFile {

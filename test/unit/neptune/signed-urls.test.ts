@@ -43,6 +43,19 @@ describe('SignedUrlCache', () => {
     );
   });
 
+  it('cuts each prepared page into blocks of its own, however the downloads interleave', async () => {
+    const fake = fakeSigner();
+    const cache = new SignedUrlCache(fake.signer, { batchSize: 3 });
+    const all = targets(13);
+    cache.prepare(all.slice(0, 7));
+    // The last file of the first page asks before the second page is known: its block is the page's rest.
+    await cache.get(target(6), false);
+    cache.prepare(all.slice(7));
+    for (const t of all) await cache.get(t, false);
+    await settle();
+    assert.deepEqual(fake.calls, [['p/6'], ['p/0', 'p/1', 'p/2'], ['p/3', 'p/4', 'p/5'], ['p/7', 'p/8', 'p/9'], ['p/10', 'p/11', 'p/12']]);
+  });
+
   it('starts the next batch once half of the current one is handed out', async () => {
     const fake = fakeSigner();
     const cache = new SignedUrlCache(fake.signer, { batchSize: 200 });
