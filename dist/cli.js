@@ -51798,6 +51798,9 @@ const RUN_CONCURRENCY = 4;
 const RUN_ORDER = '+created_at';
 /** Base64 of a 16-byte digest, the only md5 form W&B reports (§2.3); `"0"` is a placeholder. */
 const MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
+async function* toAsync(items) {
+    yield* items;
+}
 class WandbResolver {
     plan;
     gql;
@@ -51823,8 +51826,14 @@ class WandbResolver {
     async *runs(path) {
         const choice = this.plan.runs;
         if (choice.kind === 'ids' && this.plan.filter === null) {
-            for (const id of choice.ids)
-                yield { id, lookup: true };
+            // Every named run is confirmed (one `Run` query each, a few at once) before any file is listed: downloads
+            // start with the first listed page, and a run that does not exist is an input mistake to report before.
+            const confirmed = [];
+            for await (const id of orderedPool(toAsync(choice.ids), RUN_CONCURRENCY, (runId) => fetchRun(this.gql, path, runId).then(() => runId))) {
+                confirmed.push(id);
+            }
+            for (const id of confirmed)
+                yield { id };
             return;
         }
         // Ids together with a filter: the server intersects them, as a run the filter excludes is not wanted.
@@ -51839,7 +51848,7 @@ class WandbResolver {
                 if (listed.has(run.id))
                     continue;
                 listed.add(run.id);
-                yield { id: run.id, lookup: false };
+                yield { id: run.id };
             }
         }
         if (choice.kind === 'ids') {
@@ -51850,8 +51859,6 @@ class WandbResolver {
         }
     }
     async filesOf(path, run, out) {
-        if (run.lookup)
-            await fetchRun(this.gql, path, run.id);
         const { fileNames, pattern, fileMatches, perPage } = this.plan;
         const wanted = new Set(fileNames);
         const found = new Set();
@@ -51874,7 +51881,7 @@ class WandbResolver {
         }
         catch (error) {
             // A listed run deleted before its files were read is gone, not an input mistake.
-            if (!(error instanceof RunNotFoundError) || run.lookup)
+            if (!(error instanceof RunNotFoundError))
                 throw error;
             this.log.warning(`W&B run '${run.id}' disappeared from '${projectLabel(path)}' while its files were being listed.`);
         }

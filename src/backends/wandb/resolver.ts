@@ -19,10 +19,13 @@ const RUN_ORDER = '+created_at';
 /** Base64 of a 16-byte digest, the only md5 form W&B reports (§2.3); `"0"` is a placeholder. */
 const MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
 
+/** A run known to exist on the server (listed, or named and confirmed). */
 interface RunTask {
   id: string;
-  /** Named by the user and not yet seen on the server: confirm with the `Run` query first. */
-  lookup: boolean;
+}
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }
 
 export class WandbResolver {
@@ -53,7 +56,15 @@ export class WandbResolver {
   private async *runs(path: ProjectPath): AsyncGenerator<RunTask> {
     const choice = this.plan.runs;
     if (choice.kind === 'ids' && this.plan.filter === null) {
-      for (const id of choice.ids) yield { id, lookup: true };
+      // Every named run is confirmed (one `Run` query each, a few at once) before any file is listed: downloads
+      // start with the first listed page, and a run that does not exist is an input mistake to report before.
+      const confirmed: string[] = [];
+      for await (const id of orderedPool(toAsync(choice.ids), RUN_CONCURRENCY, (runId) =>
+        fetchRun(this.gql, path, runId).then(() => runId),
+      )) {
+        confirmed.push(id);
+      }
+      for (const id of confirmed) yield { id };
       return;
     }
     // Ids together with a filter: the server intersects them, as a run the filter excludes is not wanted.
@@ -67,7 +78,7 @@ export class WandbResolver {
         if (choice.kind === 'regex' && !choice.matches(run.id) && !(run.displayName !== null && choice.matches(run.displayName))) continue;
         if (listed.has(run.id)) continue;
         listed.add(run.id);
-        yield { id: run.id, lookup: false };
+        yield { id: run.id };
       }
     }
     if (choice.kind === 'ids') {
@@ -78,7 +89,6 @@ export class WandbResolver {
   }
 
   private async filesOf(path: ProjectPath, run: RunTask, out: PageStream<RemoteFile[]>): Promise<void> {
-    if (run.lookup) await fetchRun(this.gql, path, run.id);
     const { fileNames, pattern, fileMatches, perPage } = this.plan;
     const wanted = new Set(fileNames);
     const found = new Set<string>();
@@ -98,7 +108,7 @@ export class WandbResolver {
       }
     } catch (error) {
       // A listed run deleted before its files were read is gone, not an input mistake.
-      if (!(error instanceof RunNotFoundError) || run.lookup) throw error;
+      if (!(error instanceof RunNotFoundError)) throw error;
       this.log.warning(`W&B run '${run.id}' disappeared from '${projectLabel(path)}' while its files were being listed.`);
     }
     for (const name of fileNames) {
