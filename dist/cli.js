@@ -50600,6 +50600,10 @@ async function* resolveNeptuneFiles(deps) {
     const nql = query.filter === undefined ? undefined : renderNql(query.filter);
     log.debug(`Neptune ${query.mode} query: ${nql ?? '(none)'}`);
     const stats = { containers: 0, seriesAttributes: 0 };
+    const stepsSelected = selection.stepRange !== undefined || selection.tail !== undefined;
+    // With a step range or tail, pages are held back until a file series shows up: if none does, that input is a
+    // mistake to report before any download (downloads start with the first page yielded).
+    const held = [];
     const seen = new Set();
     const pages = searchContainers(api, { mode: query.mode, query: nql, pageSize: sizes.searchPage, queryInputs: query.inputs });
     for await (const page of pages) {
@@ -50618,13 +50622,16 @@ async function* resolveNeptuneFiles(deps) {
         stats.containers += containers.length;
         const files = await filesOf(deps, query.mode, containers, stats);
         if (files.length > 0)
-            yield files;
+            held.push(files);
+        if (!stepsSelected || stats.seriesAttributes > 0)
+            yield* held.splice(0);
     }
-    if ((selection.stepRange !== undefined || selection.tail !== undefined) && stats.containers > 0 && stats.seriesAttributes === 0) {
+    if (stepsSelected && stats.containers > 0 && stats.seriesAttributes === 0) {
         const input = selection.stepRange !== undefined ? input_names/* Inputs */.G.stepRange : input_names/* Inputs */.G.tail;
         throw new errors/* InputError */.dz(input, `selects steps of file series, but no selected attribute of the matching ${query.mode} is a file series. ` +
             `Remove '${input}', or select file-series attributes with '${input_names/* Inputs */.G.attributes}'.`);
     }
+    yield* held;
 }
 /** Type inference's lookup: the exact names anywhere in the project, all 11 types (§4.2), ≤ 60 kB of names per request. */
 async function lookupDefinitions(deps, names) {

@@ -46,6 +46,10 @@ export async function* resolveNeptuneFiles(deps: ResolveDeps): AsyncGenerator<Re
   log.debug(`Neptune ${query.mode} query: ${nql ?? '(none)'}`);
 
   const stats = { containers: 0, seriesAttributes: 0 };
+  const stepsSelected = selection.stepRange !== undefined || selection.tail !== undefined;
+  // With a step range or tail, pages are held back until a file series shows up: if none does, that input is a
+  // mistake to report before any download (downloads start with the first page yielded).
+  const held: RemoteFile[][] = [];
   const seen = new Set<string>();
   const pages = searchContainers(api, { mode: query.mode, query: nql, pageSize: sizes.searchPage, queryInputs: query.inputs });
   for await (const page of pages) {
@@ -62,10 +66,11 @@ export async function* resolveNeptuneFiles(deps: ResolveDeps): AsyncGenerator<Re
     }
     stats.containers += containers.length;
     const files = await filesOf(deps, query.mode, containers, stats);
-    if (files.length > 0) yield files;
+    if (files.length > 0) held.push(files);
+    if (!stepsSelected || stats.seriesAttributes > 0) yield* held.splice(0);
   }
 
-  if ((selection.stepRange !== undefined || selection.tail !== undefined) && stats.containers > 0 && stats.seriesAttributes === 0) {
+  if (stepsSelected && stats.containers > 0 && stats.seriesAttributes === 0) {
     const input = selection.stepRange !== undefined ? Inputs.stepRange : Inputs.tail;
     throw new InputError(
       input,
@@ -73,6 +78,7 @@ export async function* resolveNeptuneFiles(deps: ResolveDeps): AsyncGenerator<Re
         `Remove '${input}', or select file-series attributes with '${Inputs.attributes}'.`,
     );
   }
+  yield* held;
 }
 
 /** Type inference's lookup: the exact names anywhere in the project, all 11 types (§4.2), ≤ 60 kB of names per request. */

@@ -242,11 +242,15 @@ describe('resolution', () => {
     );
   });
 
-  it('a step range without any file series is an input error', async () => {
-    await assert.rejects(
-      resolveAll(backendFor({ attributes: { kind: 'names', names: ['files/model.bin'] }, stepRange: { from: 1, to: 2 } })),
-      (e: unknown) => e instanceof InputError && e.input === 'step-range',
-    );
+  it('a step range without any file series is an input error, raised before any page of files', async () => {
+    const pages: RemoteFile[][] = [];
+    const listing = async (): Promise<void> => {
+      const backend = backendFor({ attributes: { kind: 'names', names: ['files/model.bin'] }, stepRange: { from: 1, to: 2 } });
+      for await (const page of backend.resolve()) pages.push(page);
+    };
+    await assert.rejects(listing(), (e: unknown) => e instanceof InputError && e.input === 'step-range');
+    // Downloads start with the first page a backend yields: none may come before the input error.
+    assert.deepEqual(pages, []);
   });
 
   it('a regex the server rejects is an input error on attributes', async () => {
