@@ -51823,13 +51823,14 @@ class WandbResolver {
             project: this.plan.project,
         };
         // A few runs are listed at once; each run's pages are handed on as they arrive, in run order.
-        const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (run) => Promise.resolve(PageStream.from((out) => this.filesOf(path, run, out))));
+        const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (runId) => Promise.resolve(PageStream.from((out) => this.filesOf(path, runId, out))));
         for await (const pages of streams) {
             for await (const page of pages)
                 if (page.length > 0)
                     yield page;
         }
     }
+    /** Ids of the runs to read, each known to exist on the server (listed, or named and confirmed). */
     async *runs(path) {
         const choice = this.plan.runs;
         if (choice.kind === 'ids' && this.plan.filter === null) {
@@ -51839,8 +51840,7 @@ class WandbResolver {
             for await (const id of orderedPool(toAsync(choice.ids), RUN_CONCURRENCY, (runId) => fetchRun(this.gql, path, runId).then(() => runId))) {
                 confirmed.push(id);
             }
-            for (const id of confirmed)
-                yield { id };
+            yield* confirmed;
             return;
         }
         // Ids together with a filter: the server intersects them, as a run the filter excludes is not wanted.
@@ -51855,7 +51855,7 @@ class WandbResolver {
                 if (listed.has(run.id))
                     continue;
                 listed.add(run.id);
-                yield { id: run.id };
+                yield run.id;
             }
         }
         if (choice.kind === 'ids') {
@@ -51865,12 +51865,12 @@ class WandbResolver {
             }
         }
     }
-    async filesOf(path, run, out) {
+    async filesOf(path, runId, out) {
         const { fileNames, pattern, fileMatches, perPage } = this.plan;
         const wanted = new Set(fileNames);
         const found = new Set();
         try {
-            for await (const nodes of listRunFiles(this.gql, path, run.id, { names: fileNames, pattern }, perPage)) {
+            for await (const nodes of listRunFiles(this.gql, path, runId, { names: fileNames, pattern }, perPage)) {
                 const page = [];
                 for (const node of nodes) {
                     if (wanted.size > 0) {
@@ -51881,7 +51881,7 @@ class WandbResolver {
                     }
                     if (fileMatches && !fileMatches(node.name))
                         continue;
-                    page.push(this.remoteFile(path, run.id, node));
+                    page.push(this.remoteFile(path, runId, node));
                 }
                 out.push(page);
             }
@@ -51890,11 +51890,11 @@ class WandbResolver {
             // A listed run deleted before its files were read is gone, not an input mistake.
             if (!(error instanceof RunNotFoundError))
                 throw error;
-            this.log.warning(`W&B run '${run.id}' disappeared from '${projectLabel(path)}' while its files were being listed.`);
+            this.log.warning(`W&B run '${runId}' disappeared from '${projectLabel(path)}' while its files were being listed.`);
         }
         for (const name of fileNames) {
             if (!found.has(name))
-                this.log.warning(`W&B run '${run.id}' in '${projectLabel(path)}' has no file named '${name}'.`);
+                this.log.warning(`W&B run '${runId}' in '${projectLabel(path)}' has no file named '${name}'.`);
         }
     }
     remoteFile(path, runId, node) {

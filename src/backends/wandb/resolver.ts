@@ -19,11 +19,6 @@ const RUN_ORDER = '+created_at';
 /** Base64 of a 16-byte digest, the only md5 form W&B reports (§2.3); `"0"` is a placeholder. */
 const MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
 
-/** A run known to exist on the server (listed, or named and confirmed). */
-interface RunTask {
-  id: string;
-}
-
 async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
 }
@@ -45,15 +40,16 @@ export class WandbResolver {
       project: this.plan.project,
     };
     // A few runs are listed at once; each run's pages are handed on as they arrive, in run order.
-    const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (run) =>
-      Promise.resolve(PageStream.from<RemoteFile[]>((out) => this.filesOf(path, run, out))),
+    const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (runId) =>
+      Promise.resolve(PageStream.from<RemoteFile[]>((out) => this.filesOf(path, runId, out))),
     );
     for await (const pages of streams) {
       for await (const page of pages) if (page.length > 0) yield page;
     }
   }
 
-  private async *runs(path: ProjectPath): AsyncGenerator<RunTask> {
+  /** Ids of the runs to read, each known to exist on the server (listed, or named and confirmed). */
+  private async *runs(path: ProjectPath): AsyncGenerator<string> {
     const choice = this.plan.runs;
     if (choice.kind === 'ids' && this.plan.filter === null) {
       // Every named run is confirmed (one `Run` query each, a few at once) before any file is listed: downloads
@@ -64,7 +60,7 @@ export class WandbResolver {
       )) {
         confirmed.push(id);
       }
-      for (const id of confirmed) yield { id };
+      yield* confirmed;
       return;
     }
     // Ids together with a filter: the server intersects them, as a run the filter excludes is not wanted.
@@ -78,7 +74,7 @@ export class WandbResolver {
         if (choice.kind === 'regex' && !choice.matches(run.id) && !(run.displayName !== null && choice.matches(run.displayName))) continue;
         if (listed.has(run.id)) continue;
         listed.add(run.id);
-        yield { id: run.id };
+        yield run.id;
       }
     }
     if (choice.kind === 'ids') {
@@ -88,12 +84,12 @@ export class WandbResolver {
     }
   }
 
-  private async filesOf(path: ProjectPath, run: RunTask, out: PageStream<RemoteFile[]>): Promise<void> {
+  private async filesOf(path: ProjectPath, runId: string, out: PageStream<RemoteFile[]>): Promise<void> {
     const { fileNames, pattern, fileMatches, perPage } = this.plan;
     const wanted = new Set(fileNames);
     const found = new Set<string>();
     try {
-      for await (const nodes of listRunFiles(this.gql, path, run.id, { names: fileNames, pattern }, perPage)) {
+      for await (const nodes of listRunFiles(this.gql, path, runId, { names: fileNames, pattern }, perPage)) {
         const page: RemoteFile[] = [];
         for (const node of nodes) {
           if (wanted.size > 0) {
@@ -102,17 +98,17 @@ export class WandbResolver {
             found.add(node.name);
           }
           if (fileMatches && !fileMatches(node.name)) continue;
-          page.push(this.remoteFile(path, run.id, node));
+          page.push(this.remoteFile(path, runId, node));
         }
         out.push(page);
       }
     } catch (error) {
       // A listed run deleted before its files were read is gone, not an input mistake.
       if (!(error instanceof RunNotFoundError)) throw error;
-      this.log.warning(`W&B run '${run.id}' disappeared from '${projectLabel(path)}' while its files were being listed.`);
+      this.log.warning(`W&B run '${runId}' disappeared from '${projectLabel(path)}' while its files were being listed.`);
     }
     for (const name of fileNames) {
-      if (!found.has(name)) this.log.warning(`W&B run '${run.id}' in '${projectLabel(path)}' has no file named '${name}'.`);
+      if (!found.has(name)) this.log.warning(`W&B run '${runId}' in '${projectLabel(path)}' has no file named '${name}'.`);
     }
   }
 
