@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { redact, UserFacingError } from '../core/errors.ts';
-import type { Manifest } from '../core/manifest.ts';
+import type { Manifest } from '../core/report/manifest.ts';
 import type { ArtifactSettings } from '../settings/parse-settings.ts';
 
 const ARTIFACT_PATH_FORBIDDEN = /[":<>|*?\r\n]/;

@@ -1,7 +1,7 @@
 // The step's outputs. `paths` is bounded: GitHub allows about 1 MB of outputs per job, so past PATHS_BUDGET
 // characters the list holds only what fits, `paths-truncated` is true, and the manifest has everything.
 import * as core from '@actions/core';
-import type { RunReport } from '../core/run.ts';
+import type { PipelineReport } from '../core/pipeline.ts';
 import { Outputs } from '../settings/input-names.ts';
 
 export const PATHS_BUDGET = 256 * 1024;
@@ -18,7 +18,7 @@ export function boundedPaths(paths: readonly string[], budget: number = PATHS_BU
   return { json: JSON.stringify(kept), truncated: false };
 }
 
-export function setRunOutputs(report: RunReport, destination: string, manifestPath: string): void {
+export function setRunOutputs(report: PipelineReport, destination: string, manifestPath: string): void {
   const { totals, files } = report.manifest;
   const onDisk = files.filter((f) => f.path !== null && (f.status === 'downloaded' || f.status === 'skipped' || f.status === 'planned'));
   const paths = boundedPaths(onDisk.map((f) => f.path as string));

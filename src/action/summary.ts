@@ -1,9 +1,9 @@
 // The job summary: totals, then one row per container (experiment or run) with file counts and bytes, cut
 // after MAX_ROWS rows with "and N more". Cell text is escaped: @actions/core inserts it as raw HTML.
 import * as core from '@actions/core';
-import type { Manifest } from '../core/manifest.ts';
-import { describeRecord, printable } from '../core/describe.ts';
-import { formatBytes } from '../core/progress.ts';
+import type { Manifest } from '../core/report/manifest.ts';
+import { describeRecord, printable } from '../core/report/describe.ts';
+import { formatBytes } from '../core/report/progress.ts';
 
 export const MAX_ROWS = 50;
 const MAX_PROBLEMS = 20;

@@ -1,6 +1,6 @@
 // Picks the backend a Settings object names. The shells call `checkBackendSettings` before any network
 // call, so backend-specific input errors (a malformed token, an empty regex…) fail as early as generic ones.
-import type { Backend, BackendContext } from '../core/backend.ts';
+import type { Source, SourceContext } from '../core/source.ts';
 import type { Settings } from '../settings/parse-settings.ts';
 import { createNeptuneBackend, parseNeptuneToken, validateNeptuneSelection } from './neptune/index.ts';
 import { createWandbBackend, validateWandbSelection } from './wandb/index.ts';
@@ -14,7 +14,7 @@ export function checkBackendSettings(settings: Settings): void {
   }
 }
 
-export function createBackend(settings: Settings, ctx: BackendContext): Backend {
+export function createBackend(settings: Settings, ctx: SourceContext): Source {
   if (settings.selection.backend === 'neptune') {
     return createNeptuneBackend(settings.selection, { apiToken: settings.token, apiUrl: settings.apiUrl }, ctx);
   }

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
-import { describeRecord, describeSelection, noFilesMessage, printable } from '../core/describe.ts';
+import { describeRecord, describeSelection, noFilesMessage, printable } from '../core/report/describe.ts';
 import { errorMessage, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { IncompleteRunError } from '../core/run.ts';
+import { StoppedEarlyError } from '../core/pipeline.ts';
 import { limitHeapGrowth } from '../job/heap-limits.ts';
-import { checkSettings, runJob, type JobReport } from '../job/run-job.ts';
+import { checkSettings, runJob, type JobReport } from '../job/job.ts';
 import { parseSettings } from '../settings/parse-settings.ts';
 import { VERSION } from '../version.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return t.failed > 0 ? ExitCode.incomplete : ExitCode.ok;
   } catch (error) {
-    const cause = error instanceof IncompleteRunError ? error.cause : error;
+    const cause = error instanceof StoppedEarlyError ? error.cause : error;
     log.error(errorMessage(cause));
     return exitCodeFor(cause);
   } finally {

@@ -1,6 +1,6 @@
 // The dry-run plan as a plain-text table: where each file would go, its size and status.
-import type { Manifest } from '../core/manifest.ts';
-import { formatBytes } from '../core/progress.ts';
+import type { Manifest } from '../core/report/manifest.ts';
+import { formatBytes } from '../core/report/progress.ts';
 
 export function renderPlanTable(manifest: Manifest, maxRows = 200): string {
   const rows = manifest.files.map((f) => [

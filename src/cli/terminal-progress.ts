@@ -1,7 +1,7 @@
 // Progress on the terminal: a bar with files, bytes, rate and ETA when stderr is a TTY (cli-progress), plain
 // lines at most every few seconds otherwise (CI logs, pipes).
 import { SingleBar, Presets } from 'cli-progress';
-import { formatBytes, formatProgress, ProgressCounter } from '../core/progress.ts';
+import { formatBytes, formatProgress, ProgressCounter } from '../core/report/progress.ts';
 import type { FileResult } from '../core/types.ts';
 
 export interface TerminalProgress {

@@ -3,7 +3,7 @@
 // names the input, what was given and what is allowed.
 import path from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { parseShard } from '../core/shard.ts';
+import { parseShard } from '../core/plan/shard.ts';
 import {
   IF_NO_FILES_FOUND,
   OVERWRITE_POLICIES,
@@ -16,7 +16,7 @@ import {
   type StepRange,
 } from '../core/types.ts';
 import { Inputs, type InputName } from './input-names.ts';
-import { manifestFileName } from '../core/manifest.ts';
+import { manifestFileName } from '../core/report/manifest.ts';
 
 /** Reads one input: trimmed text, '' when not given. */
 export type InputReader = (name: InputName) => string;

@@ -1,7 +1,7 @@
 // Knobs for unusual networks, read from environment variables (documented in README "Tuning"): how often and
 // how long to retry, and when a silent connection counts as stalled. Defaults suit runners talking to clouds.
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry-policy.ts';
-import { DEFAULT_TRANSPORT, type TransportSettings } from '../core/http.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/http/retry-policy.ts';
+import { DEFAULT_TRANSPORT, type TransportSettings } from '../core/http/dispatcher.ts';
 import { InputError } from '../core/errors.ts';
 
 export interface Tuning {

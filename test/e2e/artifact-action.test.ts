@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Manifest } from '../../src/core/manifest.ts';
+import type { Manifest } from '../../src/core/report/manifest.ts';
 import { startResultsService, type ResultsService } from '../emulators/artifacts/results-service.ts';
 import { readZipEntries } from '../emulators/artifacts/zip-entries.ts';
 import { startEmulators, type RunningEmulators } from '../emulators/start.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Manifest } from '../../src/core/manifest.ts';
+import type { Manifest } from '../../src/core/report/manifest.ts';
 import { startEmulators, type RunningEmulators } from '../emulators/start.ts';
 import { demoNeptuneFixture, demoWandbFixture, DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, DEMO_WANDB_RUNS } from '../fixtures/demo.ts';
 import { runActionProcess } from '../support/action-process.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Manifest } from '../../src/core/manifest.ts';
+import type { Manifest } from '../../src/core/report/manifest.ts';
 import { contentBytes } from '../emulators/common/content.ts';
 import { startEmulators, type RunningEmulators } from '../emulators/start.ts';
 import {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { contentBytes } from '../emulators/common/content.ts';
 import type { NeptuneFixture } from '../emulators/common/contracts.ts';
 import type { RunningEmulators } from '../emulators/start.ts';
-import type { Manifest } from '../../src/core/manifest.ts';
+import type { Manifest } from '../../src/core/report/manifest.ts';
 import type { ActionRun } from '../support/action-process.ts';
 import { assertNoSecret } from '../support/assert-no-secret.ts';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import type { Manifest, ManifestRecord } from '../../src/core/manifest.ts';
+import type { Manifest, ManifestRecord } from '../../src/core/report/manifest.ts';
 import { parseSettings } from '../../src/settings/parse-settings.ts';
 import type { InputName } from '../../src/settings/input-names.ts';
 import { startResultsService, type ResultsService } from '../emulators/artifacts/results-service.ts';

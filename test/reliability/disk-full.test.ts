@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { ManifestRecord } from '../../src/core/manifest.ts';
+import type { ManifestRecord } from '../../src/core/report/manifest.ts';
 import { neptuneExpectation } from './support/checks.ts';
 import { neptuneFixture } from './support/fixtures.ts';
 import { DESTINATION, Scenario } from './support/harness.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Content, NeptuneRun, WandbFile } from '../emulators/common/contracts.ts';
-import type { ManifestRecord } from '../../src/core/manifest.ts';
+import type { ManifestRecord } from '../../src/core/report/manifest.ts';
 import { neptuneExpectation, wandbExpectation } from './support/checks.ts';
 import { neptuneFixture, wandbFixture, REL_WANDB_ENTITY } from './support/fixtures.ts';
 import { DESTINATION, Scenario, type CaseRun } from './support/harness.ts';

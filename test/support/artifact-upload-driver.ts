@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { uploadArtifact } from '../../src/action/artifact-upload.ts';
-import { MANIFEST_FILE_NAME, writeManifest, type Manifest, type ManifestRecord, type Totals } from '../../src/core/manifest.ts';
+import { MANIFEST_FILE_NAME, writeManifest, type Manifest, type ManifestRecord, type Totals } from '../../src/core/report/manifest.ts';
 import type { FileStatus } from '../../src/core/types.ts';
 import type { ArtifactSettings } from '../../src/settings/parse-settings.ts';
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Manifest, ManifestRecord } from '../../src/core/manifest.ts';
+import type { Manifest, ManifestRecord } from '../../src/core/report/manifest.ts';
 import { contentBytes } from '../emulators/common/content.ts';
 import type { FaultTarget, RequestLogEntry, WandbFixture } from '../emulators/common/contracts.ts';
 import type { RunningEmulators } from '../emulators/start.ts';

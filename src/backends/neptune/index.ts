@@ -1,23 +1,23 @@
 // The Neptune backend: resolves a Selection to files the way the official `neptune_query` client does
 // (fetch_experiments_table / fetch_series + download_files), and signs their storage paths for download.
 // Protocol reference: shared/protocols/neptune.md.
-import type { Backend, BackendContext } from '../../core/backend.ts';
+import type { Source, SourceContext } from '../../core/source.ts';
 import type { RemoteFile, Selection } from '../../core/types.ts';
 import { Inputs } from '../../settings/input-names.ts';
 import { USER_AGENT } from '../../version.ts';
-import { NeptuneAuth } from './auth.ts';
-import { resolveBatchSizes, type NeptuneBatchSizes } from './batch-sizes.ts';
-import { NeptuneApi } from './neptune-api.ts';
+import { NeptuneAuth } from './auth/access-tokens.ts';
+import { resolveBatchSizes, type NeptuneBatchSizes } from './api/batch-sizes.ts';
+import { NeptuneApi } from './api/neptune-api.ts';
 import { resolveNeptuneFiles, type NeptuneHandle } from './resolver.ts';
 import { containerMode, validateNeptuneSelection } from './selection.ts';
-import { SignedUrlCache } from './signed-urls.ts';
-import { storageBridgeSigner, type SignTarget } from './storage-bridge.ts';
-import { locatorFor } from './storage-locator.ts';
-import { checkHttpUrl, parseNeptuneToken } from './token.ts';
+import { SigningScheduler } from './download/signing-scheduler.ts';
+import { storageBridgeSigner, type SignTarget } from './api/storage-bridge.ts';
+import { locatorFor } from './download/storage-locator.ts';
+import { checkHttpUrl, parseNeptuneToken } from './auth/api-token.ts';
 
-export { parseNeptuneToken } from './token.ts';
+export { parseNeptuneToken } from './auth/api-token.ts';
 export { validateNeptuneSelection } from './selection.ts';
-export { DEFAULT_BATCH_SIZES, type NeptuneBatchSizes } from './batch-sizes.ts';
+export { DEFAULT_BATCH_SIZES, type NeptuneBatchSizes } from './api/batch-sizes.ts';
 
 export interface NeptuneOptions {
   /** The base64 JSON API token (§2.1). */
@@ -42,7 +42,7 @@ function signTargetOf(file: RemoteFile): SignTarget {
   return { path: handle.path, projectIdentifier: handle.projectIdentifier };
 }
 
-export function createNeptuneBackend(selection: Selection, options: NeptuneOptions, ctx: BackendContext): Backend {
+export function createNeptuneBackend(selection: Selection, options: NeptuneOptions, ctx: SourceContext): Source {
   validateNeptuneSelection(selection);
   const token = parseNeptuneToken(options.apiToken);
   if (options.apiUrl !== undefined) checkHttpUrl(options.apiUrl, Inputs.apiUrl, 'the address');
@@ -59,7 +59,7 @@ export function createNeptuneBackend(selection: Selection, options: NeptuneOptio
     clientFunction: containerMode(selection) === 'runs' ? 'runs.download_files' : 'download_files',
     concurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
   });
-  const urls = new SignedUrlCache(storageBridgeSigner(api), { batchSize: sizes.filesPerSigning });
+  const urls = new SigningScheduler(storageBridgeSigner(api), { batchSize: sizes.filesPerSigning });
 
   return {
     name: 'neptune',

@@ -3,10 +3,10 @@
 import { InputError } from '../../core/errors.ts';
 import type { NameSelector, Selection } from '../../core/types.ts';
 import { Inputs } from '../../settings/input-names.ts';
-import { compileFilter } from './filter-compile.ts';
-import { parseFilter } from './filter-language.ts';
-import { combineFilters, nameSelectorFilter, type NqlFilter } from './nql.ts';
-import { labelAttribute, type ContainerMode } from './search.ts';
+import { compileFilter } from './query/filter-compile.ts';
+import { parseFilter } from './query/filter-language.ts';
+import { combineFilters, nameSelectorFilter, type NqlFilter } from './query/nql.ts';
+import { labelAttribute, type ContainerMode } from './api/search.ts';
 
 export interface NeptuneQuery {
   mode: ContainerMode;

@@ -1,9 +1,9 @@
 // The Weights & Biases backend: files of runs, as `Api().run(…)/runs(…)` + `run.files(…)` + `File.download`
 // find and fetch them (wandb.md). Resolution is GraphQL on the API host; bytes come from the File node's URL,
 // which redirects to signed storage.
-import type { Backend, BackendContext } from '../../core/backend.ts';
+import type { Source, SourceContext } from '../../core/source.ts';
 import type { Selection } from '../../core/types.ts';
-import { WandbGraphqlClient } from './graphql-client.ts';
+import { WandbGraphqlClient } from './graphql/graphql-client.ts';
 import { basicAuthHeader } from './key.ts';
 import { WandbLocator } from './locator.ts';
 import { WandbResolver } from './resolver.ts';
@@ -16,7 +16,7 @@ export function validateWandbSelection(selection: Selection, options: WandbOptio
   planWandbSelection(selection, options);
 }
 
-export function createWandbBackend(selection: Selection, options: WandbOptions, ctx: BackendContext): Backend {
+export function createWandbBackend(selection: Selection, options: WandbOptions, ctx: SourceContext): Source {
   const plan = planWandbSelection(selection, options);
   const authorization = basicAuthHeader(options.apiKey);
   const gql = new WandbGraphqlClient(ctx.api, plan.baseUrl, authorization);

@@ -3,10 +3,10 @@
 import type { Logger } from '../../core/logger.ts';
 import type { RemoteFile } from '../../core/types.ts';
 import { checkFileName, checkRunId } from './file-names.ts';
-import type { WandbGraphqlClient } from './graphql-client.ts';
+import type { WandbGraphqlClient } from './graphql/graphql-client.ts';
 import type { WandbFileHandle } from './locator.ts';
-import { orderedPool } from './ordered-pool.ts';
-import { PageStream } from './page-stream.ts';
+import { orderedPool } from '../../core/concurrency/ordered-pool.ts';
+import { PageStream } from '../../core/paging/page-stream.ts';
 import { listRunFiles, type FileNode } from './run-files.ts';
 import { fetchRun, listRuns, projectLabel, RunNotFoundError, type ProjectPath } from './runs.ts';
 import type { WandbPlan } from './selection.ts';

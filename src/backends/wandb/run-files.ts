@@ -1,9 +1,9 @@
 // Listing a run's files with the client's `RunFiles` operation (wandb.md §2.3): names and pattern are
 // filtered by the server, pages are `fileLimit` long and chained by the last edge's cursor, so a run costs
 // ceil(files / per-page) requests and no file costs a request of its own.
-import { isObject, type WandbGraphqlClient } from './graphql-client.ts';
-import { PageProgress, readConnection, unexpected } from './connection.ts';
-import { RUN_FILES_QUERY } from './queries.ts';
+import { isObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
+import { PageProgress, readRelayPage, unexpected } from './graphql/relay-pages.ts';
+import { RUN_FILES_QUERY } from './graphql/queries.ts';
 import { projectLabel, projectOf, RunNotFoundError, type ProjectPath } from './runs.ts';
 
 /** The parts of a File node (§2.3 table) the backend uses. */
@@ -50,7 +50,7 @@ export async function* listRunFiles(
     const run = projectOf(data, path).run;
     if (run === null || run === undefined) throw new RunNotFoundError(path, runId);
     if (!isObject(run)) throw unexpected(what, 'run is not an object');
-    const page = readConnection(run.files, what);
+    const page = readRelayPage(run.files, what);
     yield page.nodes.map((node) => fileNodeOf(node, what));
     const next = progress.next(page);
     if (next === undefined) return;

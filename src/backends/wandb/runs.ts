@@ -1,9 +1,9 @@
 // Finding runs: one `Run` query per requested id (wandb.md §2.1), or the `Runs` listing with the user's
 // MongoDB-style filter (§2.2), paged by the last edge's cursor.
 import { NotFoundError } from '../../core/errors.ts';
-import { PageProgress, readConnection, unexpected } from './connection.ts';
-import { isObject, type GqlObject, type WandbGraphqlClient } from './graphql-client.ts';
-import { RUN_QUERY, RUNS_QUERY } from './queries.ts';
+import { PageProgress, readRelayPage, unexpected } from './graphql/relay-pages.ts';
+import { isObject, type GqlObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
+import { RUN_QUERY, RUNS_QUERY } from './graphql/queries.ts';
 
 export interface ProjectPath {
   entity: string;
@@ -79,7 +79,7 @@ export async function* listRuns(gql: WandbGraphqlClient, path: ProjectPath, list
       perPage: listing.perPage,
       cursor,
     });
-    const page = readConnection(projectOf(data, path).runs, what);
+    const page = readRelayPage(projectOf(data, path).runs, what);
     yield page.nodes.map((node) => runRefOf(node, what));
     const next = progress.next(page);
     if (next === undefined) return;

@@ -3,9 +3,9 @@
 import { InputError } from '../../core/errors.ts';
 import type { Selection } from '../../core/types.ts';
 import { Inputs } from '../../settings/input-names.ts';
-import { DEFAULT_BASE_URL, normaliseBaseUrl } from './graphql-client.ts';
+import { DEFAULT_BASE_URL, normaliseBaseUrl } from './graphql/graphql-client.ts';
 import { checkApiKey } from './key.ts';
-import { compileNameRegex, type NameMatcher } from './name-regex.ts';
+import { compileNameRegex, type NameMatcher } from '../../core/names/name-matcher.ts';
 
 export interface WandbOptions {
   apiKey: string;

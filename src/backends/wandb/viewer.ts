@@ -3,8 +3,8 @@
 // settings before we get here, so this runs only when neither gave an entity.
 import { AuthenticationError, InputError } from '../../core/errors.ts';
 import { Inputs } from '../../settings/input-names.ts';
-import { isObject, type WandbGraphqlClient } from './graphql-client.ts';
-import { GET_DEFAULT_ENTITY_QUERY } from './queries.ts';
+import { isObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
+import { GET_DEFAULT_ENTITY_QUERY } from './graphql/queries.ts';
 
 export async function fetchDefaultEntity(gql: WandbGraphqlClient, projectName: string): Promise<string> {
   const data = await gql.query('GetDefaultEntity', GET_DEFAULT_ENTITY_QUERY, {});

@@ -1,7 +1,7 @@
 // Resolvers as plain objects: graphql-js's default resolver reads a field's property, calling it with
 // (args, context) when it is a method, so each GraphQL type is a small class over a store record.
 import { GraphQLError } from 'graphql';
-import { likeToRegExp } from '../../../src/backends/wandb/like-pattern.ts';
+import { likeToRegExp } from './like-pattern.ts';
 import type { BlobSigner } from '../common/contracts.ts';
 import { decodeCursor, encodeCursor, pageOf, pageSize, type Connection } from './paging.ts';
 import { FilterError, parseFilters, runComparator, runMatches, unwrapConfigValue } from './run-filters.ts';

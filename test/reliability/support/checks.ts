@@ -2,7 +2,7 @@
 // verified, and the standard expectations for the suite's fixtures.
 import assert from 'node:assert/strict';
 import type { NeptuneFixture, RequestLogEntry, WandbFixture } from '../../emulators/common/contracts.ts';
-import type { ManifestRecord } from '../../../src/core/manifest.ts';
+import type { ManifestRecord } from '../../../src/core/report/manifest.ts';
 import type { FileStatus } from '../../../src/core/types.ts';
 import { FILES_PER_EXPERIMENT, neptuneIndex, wandbIndex } from './fixtures.ts';
 import type { CaseRun } from './harness.ts';

@@ -8,7 +8,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { contentBytes, contentMd5Base64, contentSize, MAX_IN_MEMORY_BYTES } from '../../emulators/common/content.ts';
 import type { FileStatus } from '../../../src/core/types.ts';
-import type { Manifest, ManifestRecord } from '../../../src/core/manifest.ts';
+import type { Manifest, ManifestRecord } from '../../../src/core/report/manifest.ts';
 import { identity, type ExpectedBlob } from './fixtures.ts';
 
 export const TEMP_FILE = /^\.def-[0-9a-f]+\.part$/;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, RetryBudget, type RetryPolicy } from '../../../src/core/retry-policy.ts';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, RetryBudget, type RetryPolicy } from '../../../src/core/http/retry-policy.ts';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalWaitMs: 5000 };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inShard, parseShard, shardOf } from '../../../src/core/shard.ts';
+import { inShard, parseShard, shardOf } from '../../../src/core/plan/shard.ts';
 import type { RemoteFile } from '../../../src/core/types.ts';
 
 const f = (container: string, attribute: string, step?: number): RemoteFile => ({

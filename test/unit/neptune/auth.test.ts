@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Agent } from 'undici';
-import { NeptuneAuth, decodeJwtClaims } from '../../../src/backends/neptune/auth.ts';
-import { ApiClient } from '../../../src/core/api-client.ts';
+import { NeptuneAuth, decodeJwtClaims } from '../../../src/backends/neptune/auth/access-tokens.ts';
+import { ApiClient } from '../../../src/core/http/api-client.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { startFakeNeptune, type FakeNeptune } from './fake-neptune.ts';
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
 import { createNeptuneBackend, type NeptuneOptions } from '../../../src/backends/neptune/index.ts';
-import { ApiClient } from '../../../src/core/api-client.ts';
-import type { Backend, BackendContext } from '../../../src/core/backend.ts';
+import { ApiClient } from '../../../src/core/http/api-client.ts';
+import type { Source, SourceContext } from '../../../src/core/source.ts';
 import { AccessDeniedError, AuthenticationError, InputError, NotFoundError } from '../../../src/core/errors.ts';
 import type { Logger } from '../../../src/core/logger.ts';
 import type { RemoteFile, Selection } from '../../../src/core/types.ts';
@@ -55,14 +55,14 @@ afterEach(() => {
   warnings.length = 0;
 });
 
-function backendFor(selection: Partial<Selection>, options: Partial<NeptuneOptions> = {}): Backend {
+function backendFor(selection: Partial<Selection>, options: Partial<NeptuneOptions> = {}): Source {
   const signal = new AbortController().signal;
   const api = new ApiClient({ dispatcher, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 500 }, signal, log });
-  const ctx: BackendContext = { api, log, signal };
+  const ctx: SourceContext = { api, log, signal };
   return createNeptuneBackend({ backend: 'neptune', project: PROJECT, ...selection }, { apiToken: fake.token, env: {}, ...options }, ctx);
 }
 
-async function resolveAll(backend: Backend): Promise<RemoteFile[]> {
+async function resolveAll(backend: Source): Promise<RemoteFile[]> {
   const out: RemoteFile[] = [];
   for await (const page of backend.resolve()) out.push(...page);
   return out;
@@ -346,17 +346,17 @@ describe('locate', () => {
 });
 
 describe('through the core', () => {
-  it('runDownload puts every file where the official client would', async () => {
+  it('runPipeline puts every file where the official client would', async () => {
     const { mkdtemp, readdir, rm, stat } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
-    const { runDownload } = await import('../../../src/core/run.ts');
-    const { defaultLayoutOptions } = await import('../../../src/core/layout.ts');
+    const { runPipeline } = await import('../../../src/core/pipeline.ts');
+    const { defaultLocalPathOptions } = await import('../../../src/core/plan/local-paths.ts');
     const destination = await mkdtemp(path.join(tmpdir(), 'neptune-backend-'));
     try {
       const backend = backendFor({}, { batchSizes: { filesPerSigning: 2 } });
       const retry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 500 };
-      const report = await runDownload(
+      const report = await runPipeline(
         backend,
         {
           project: 'ws/proj',
@@ -367,7 +367,7 @@ describe('through the core', () => {
           dryRun: false,
           shard: undefined,
           retry,
-          layout: { ...defaultLayoutOptions(destination), reserved: ['manifest.json'] },
+          layout: { ...defaultLocalPathOptions(destination), reserved: ['manifest.json'] },
         },
         { dispatcher, signal: new AbortController().signal, log },
       );

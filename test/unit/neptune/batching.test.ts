@@ -1,7 +1,7 @@
 // Batching math of the client's split.py (neptune.md §5.2, §5.4, §6.2, §6.3); cases from its unit tests.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveBatchSizes, DEFAULT_BATCH_SIZES } from '../../../src/backends/neptune/batch-sizes.ts';
+import { resolveBatchSizes, DEFAULT_BATCH_SIZES } from '../../../src/backends/neptune/api/batch-sizes.ts';
 import {
   RUN_ID_SIZE,
   seriesRequestIds,
@@ -9,7 +9,7 @@ import {
   splitRunIds,
   splitRunsAndAttributes,
   splitSeriesPairs,
-} from '../../../src/backends/neptune/batching.ts';
+} from '../../../src/backends/neptune/api/batching.ts';
 import { InputError } from '../../../src/core/errors.ts';
 
 const sizes = (groups: unknown[][]): number[] => groups.map((g) => g.length);

@@ -2,7 +2,7 @@
 // test/emulators/neptune). It records every request and answers from a small run table.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueryAttributesResultMessage, SearchResultMessage, SeriesValuesResponseMessage } from '../../../src/backends/neptune/proto.ts';
+import { QueryAttributesResultMessage, SearchResultMessage, SeriesValuesResponseMessage } from '../../../src/backends/neptune/api/proto.ts';
 
 export interface FakeFile {
   path: string;

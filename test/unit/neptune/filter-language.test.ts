@@ -1,10 +1,10 @@
 // The filter language: parsing, compiling to the client's filter objects, and errors with positions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileFilter } from '../../../src/backends/neptune/filter-compile.ts';
-import { parseFilter } from '../../../src/backends/neptune/filter-language.ts';
-import { filterAttributes, renderNql } from '../../../src/backends/neptune/nql.ts';
-import { KNOWN_SYS_ATTRIBUTES } from '../../../src/backends/neptune/type-inference.ts';
+import { compileFilter } from '../../../src/backends/neptune/query/filter-compile.ts';
+import { parseFilter } from '../../../src/backends/neptune/query/filter-language.ts';
+import { filterAttributes, renderNql } from '../../../src/backends/neptune/query/nql.ts';
+import { KNOWN_SYS_ATTRIBUTES } from '../../../src/backends/neptune/query/type-inference.ts';
 import { InputError } from '../../../src/core/errors.ts';
 
 /** Compiles and renders, typing unknown attributes as `fallback` (what inference would find). */

@@ -1,7 +1,7 @@
 // The Debian column of neptune.md §7.3 (checked against python3 mimetypes on this machine).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { extensionForMimeType } from '../../../src/backends/neptune/mime-extensions.ts';
+import { extensionForMimeType } from '../../../src/backends/neptune/target-path/mime-extensions.ts';
 
 it('maps the §7.3 MIME types as Python on Debian does', () => {
   const table: [string, string | undefined][] = [

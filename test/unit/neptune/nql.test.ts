@@ -1,9 +1,9 @@
 // NQL rendering: every example of neptune.md §4.1/§4.2, verbatim.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileFilter } from '../../../src/backends/neptune/filter-compile.ts';
-import { parseFilter } from '../../../src/backends/neptune/filter-language.ts';
-import { filterAttributes, nameSelectorFilter, renderNql, valuePredicate } from '../../../src/backends/neptune/nql.ts';
+import { compileFilter } from '../../../src/backends/neptune/query/filter-compile.ts';
+import { parseFilter } from '../../../src/backends/neptune/query/filter-language.ts';
+import { filterAttributes, nameSelectorFilter, renderNql, valuePredicate } from '../../../src/backends/neptune/query/nql.ts';
 import { buildQuery } from '../../../src/backends/neptune/selection.ts';
 import type { Selection } from '../../../src/core/types.ts';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getHeapSnapshot } from 'node:v8';
-import { decodeAnswer, QueryAttributesResultMessage } from '../../../src/backends/neptune/proto.ts';
+import { decodeAnswer, QueryAttributesResultMessage } from '../../../src/backends/neptune/api/proto.ts';
 
 const PATH = 'bench/files/RUN-1/artifacts/model.bin';
 

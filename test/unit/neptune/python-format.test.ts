@@ -1,7 +1,7 @@
 // Python's number spellings; expected values were produced with python3 3.11 on this machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pythonFixed, pythonFloatRepr } from '../../../src/backends/neptune/python-format.ts';
+import { pythonFixed, pythonFloatRepr } from '../../../src/backends/neptune/target-path/python-format.ts';
 
 describe('pythonFloatRepr (str(float))', () => {
   const cases: [number, string][] = [

@@ -1,7 +1,7 @@
 // What a storage answer means, per provider (neptune.md §7.2).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyAzure, classifyPlain, locatorFor } from '../../../src/backends/neptune/storage-locator.ts';
+import { classifyAzure, classifyPlain, locatorFor } from '../../../src/backends/neptune/download/storage-locator.ts';
 
 const answer = (status: number, body = '', headers: Record<string, string> = {}) => ({
   url: 'https://storage.example/x',

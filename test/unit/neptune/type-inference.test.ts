@@ -1,11 +1,11 @@
 // Type inference for filter attributes (neptune.md §4.2; client composition/type_inference.py).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileFilter } from '../../../src/backends/neptune/filter-compile.ts';
-import { parseFilter } from '../../../src/backends/neptune/filter-language.ts';
-import { renderNql } from '../../../src/backends/neptune/nql.ts';
-import { inferAttributeTypes } from '../../../src/backends/neptune/type-inference.ts';
-import type { AttributeDefinition } from '../../../src/backends/neptune/attribute-definitions.ts';
+import { compileFilter } from '../../../src/backends/neptune/query/filter-compile.ts';
+import { parseFilter } from '../../../src/backends/neptune/query/filter-language.ts';
+import { renderNql } from '../../../src/backends/neptune/query/nql.ts';
+import { inferAttributeTypes } from '../../../src/backends/neptune/query/type-inference.ts';
+import type { AttributeDefinition } from '../../../src/backends/neptune/api/attribute-definitions.ts';
 import { InputError } from '../../../src/core/errors.ts';
 import type { Logger } from '../../../src/core/logger.ts';
 

@@ -6,14 +6,14 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiClient } from '../../../src/core/api-client.ts';
-import type { Backend } from '../../../src/core/backend.ts';
+import { ApiClient } from '../../../src/core/http/api-client.ts';
+import type { Source } from '../../../src/core/source.ts';
 import { AuthenticationError, NotFoundError } from '../../../src/core/errors.ts';
-import { createDispatcher } from '../../../src/core/http.ts';
+import { createDispatcher } from '../../../src/core/http/dispatcher.ts';
 import type { Logger } from '../../../src/core/logger.ts';
-import type { RetryPolicy } from '../../../src/core/retry-policy.ts';
-import { runDownload } from '../../../src/core/run.ts';
-import { AttemptError, fetchToFile } from '../../../src/core/storage-fetch.ts';
+import type { RetryPolicy } from '../../../src/core/http/retry-policy.ts';
+import { runPipeline } from '../../../src/core/pipeline.ts';
+import { AttemptError, fetchToFile } from '../../../src/core/download/storage-fetch.ts';
 import type { RemoteFile, Selection } from '../../../src/core/types.ts';
 import { createWandbBackend, type WandbOptions } from '../../../src/backends/wandb/index.ts';
 import { startEmulators, type RunningEmulators } from '../../emulators/start.ts';
@@ -35,7 +35,7 @@ after(async () => {
 });
 
 interface Harness {
-  backend: Backend;
+  backend: Source;
   api: ApiClient;
   warnings: string[];
 }
@@ -220,7 +220,7 @@ describe('locating and downloading', () => {
     await mkdir(destination, { recursive: true });
     const run = async (project: string): Promise<Map<string, string>> => {
       const h = harness({ project });
-      const report = await runDownload(
+      const report = await runPipeline(
         h.backend,
         {
           project,

@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import { ApiClient } from '../../../src/core/api-client.ts';
+import { ApiClient } from '../../../src/core/http/api-client.ts';
 import { AccessDeniedError, AuthenticationError, ServerError } from '../../../src/core/errors.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
-import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql-client.ts';
+import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql/graphql-client.ts';
 import { basicAuthHeader } from '../../../src/backends/wandb/key.ts';
 
 interface Canned {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiClient } from '../../../src/core/api-client.ts';
+import { ApiClient } from '../../../src/core/http/api-client.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
-import { DEFAULT_RETRY_POLICY } from '../../../src/core/retry-policy.ts';
-import { AttemptError } from '../../../src/core/storage-fetch.ts';
+import { DEFAULT_RETRY_POLICY } from '../../../src/core/http/retry-policy.ts';
+import { AttemptError } from '../../../src/core/download/storage-fetch.ts';
 import type { RemoteFile } from '../../../src/core/types.ts';
 import { Agent } from 'undici';
-import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql-client.ts';
+import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql/graphql-client.ts';
 import { classifyWandbAnswer, WandbLocator, type WandbFileHandle } from '../../../src/backends/wandb/locator.ts';
 
 const answer = (status: number, body = '', type = 'application/xml') => ({

@@ -1,0 +1,80 @@
+// Values of single-file attributes (neptune.md §6.2): the attribute-values query for a batch of runs × exact
+// attribute names, protobuf answer, token paging. Only `fileRef` values of requested names are kept.
+import { ServerError } from '../../../core/errors.ts';
+import type { NeptuneApi } from './neptune-api.ts';
+import { decodeAnswer, QueryAttributesResultMessage } from './proto.ts';
+
+export interface FileRef {
+  /** Storage path, opaque (§6.5). */
+  path: string;
+  sizeBytes: number | undefined;
+  mimeType: string;
+}
+
+export interface FileValue extends FileRef {
+  /** `experimentShortId` of the answer, i.e. sys/id. */
+  sysId: string;
+  attribute: string;
+}
+
+interface DecodedFileRef {
+  path?: string;
+  sizeBytes?: number;
+  mimeType?: string;
+}
+
+interface DecodedValues {
+  entries?: {
+    experimentShortId?: string;
+    attributes?: { name?: string; type?: string; file_ref_properties?: DecodedFileRef }[];
+  }[];
+  nextPage?: { nextPageToken?: string };
+}
+
+/** A decoded `ProtoFileRef`/`ProtoFileRefAttributeDTO` as a FileRef, or undefined when it names no path. */
+export function fileRefOf(decoded: DecodedFileRef | undefined): FileRef | undefined {
+  if (decoded === undefined || decoded.path === undefined || decoded.path === '') return undefined;
+  return { path: decoded.path, sizeBytes: decoded.sizeBytes, mimeType: decoded.mimeType ?? '' };
+}
+
+export async function fetchFileValues(
+  api: NeptuneApi,
+  runIdentifiers: readonly string[],
+  names: readonly string[],
+  pageSize: number,
+): Promise<FileValue[]> {
+  const wanted = new Set(names);
+  const out: FileValue[] = [];
+  let token: string | undefined;
+  for (let page = 0; ; page += 1) {
+    const body = await api.post({
+      endpoint: 'attribute-values',
+      path: '/api/leaderboard/v1/proto/leaderboard/attributes/query',
+      query: { projectIdentifier: api.project },
+      body: {
+        attributeNamesFilter: names,
+        experimentIdsFilter: runIdentifiers,
+        nextPage: token === undefined ? { limit: pageSize } : { limit: pageSize, nextPageToken: token },
+      },
+    });
+    let decoded: DecodedValues;
+    try {
+      decoded = decodeAnswer(QueryAttributesResultMessage, body) as DecodedValues;
+    } catch (error) {
+      throw new ServerError(`Neptune's attribute-values answer could not be decoded as protobuf (${(error as Error).message}).`);
+    }
+    for (const entry of decoded.entries ?? []) {
+      const sysId = entry.experimentShortId ?? '';
+      for (const attribute of entry.attributes ?? []) {
+        // The client drops (name, type) pairs it did not ask for (§6.2).
+        if (attribute.type !== 'fileRef' || attribute.name === undefined || !wanted.has(attribute.name)) continue;
+        const ref = fileRefOf(attribute.file_ref_properties);
+        if (ref !== undefined && sysId !== '') out.push({ sysId, attribute: attribute.name, ...ref });
+      }
+    }
+    const next = decoded.nextPage?.nextPageToken;
+    if (next === undefined || next === '') return out;
+    if (next === token || page > 1_000_000) throw new ServerError('Neptune repeated the same attribute-values page token.');
+    token = next;
+  }
+}

@@ -1,0 +1,50 @@
+// Relay-style connections as the official paginator reads them (wandb.md §2.2 "Pagination"): the next cursor
+// is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage is false.
+import { ServerError } from '../../../core/errors.ts';
+import { isObject } from './graphql-client.ts';
+
+export interface RelayPage {
+  nodes: unknown[];
+  /** Cursor to ask for the page after this one. */
+  cursor: string | undefined;
+  hasNextPage: boolean;
+}
+
+export function readRelayPage(value: unknown, what: string): RelayPage {
+  if (!isObject(value) || !Array.isArray(value.edges)) throw unexpected(what, 'no edges');
+  const edges = value.edges as unknown[];
+  const nodes = edges.map((edge) => (isObject(edge) ? edge.node : undefined));
+  const last = edges.at(-1);
+  const pageInfo = isObject(value.pageInfo) ? value.pageInfo : {};
+  // §2.2: edges[-1].cursor; endCursor only as a fallback for a server that leaves edge cursors out.
+  const lastCursor = isObject(last) && typeof last.cursor === 'string' ? last.cursor : undefined;
+  const endCursor = typeof pageInfo.endCursor === 'string' ? pageInfo.endCursor : undefined;
+  return { nodes, cursor: lastCursor ?? endCursor, hasNextPage: pageInfo.hasNextPage === true };
+}
+
+/**
+ * Guards a paging loop against a server that keeps saying hasNextPage without moving on (no edges, no cursor,
+ * or the same cursor again), which would otherwise loop forever.
+ */
+export class PageProgress {
+  private readonly seen = new Set<string>();
+  private readonly what: string;
+
+  constructor(what: string) {
+    this.what = what;
+  }
+
+  /** Returns the cursor for the next request, or undefined when paging is complete. */
+  next(page: RelayPage): string | undefined {
+    if (!page.hasNextPage) return undefined;
+    if (page.nodes.length === 0 || page.cursor === undefined || this.seen.has(page.cursor)) {
+      throw unexpected(this.what, 'hasNextPage is true but the page does not advance (no edges, no cursor, or a repeated cursor)');
+    }
+    this.seen.add(page.cursor);
+    return page.cursor;
+  }
+}
+
+export function unexpected(what: string, why: string): ServerError {
+  return new ServerError(`Unexpected answer from W&B for ${what}: ${why}.`);
+}

@@ -1,0 +1,130 @@
+// Runs the per-file downloads with bounded concurrency over one shared dispatcher. Stops taking new files when
+// cancelled or when the disk is full, and always removes its temporary files before it returns or throws.
+import type { Dispatcher } from 'undici';
+import type { Source } from '../source.ts';
+import { CancelledError, errorMessage, ServerError } from '../errors.ts';
+import { downloadFile } from './file-download.ts';
+import { FolderMaker, TempFiles } from './local-files.ts';
+import { PlanQueue } from '../plan/plan-queue.ts';
+import type { RetryPolicy } from '../http/retry-policy.ts';
+import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
+
+/** The fewest consecutive failed files that stop a run (more with higher concurrency, see downloadAll). */
+export const MIN_FAILURES_IN_A_ROW = 5;
+
+export interface DownloadOptions {
+  destination: string;
+  concurrency: number;
+  overwrite: OverwritePolicy;
+  retry: RetryPolicy;
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  /** Called after each file ends (in completion order). */
+  onResult?: (result: FileResult) => void;
+}
+
+export interface DownloadStats {
+  /** GET requests sent to storage (and redirecting API URLs), retries and ranges included. */
+  storageRequests: number;
+}
+
+/**
+ * Downloads every planned file, from a list or from a queue that resolution is still filling (downloads then
+ * start as files arrive and end when the queue is closed and drained). Results come back in plan order.
+ * Throws CancelledError or FilesystemError (disk full) after cleaning up; the caller records what had finished
+ * from `onResult`.
+ */
+export async function downloadAll(
+  plan: readonly PlannedFile[] | PlanQueue,
+  backend: Source,
+  options: DownloadOptions,
+  stats: DownloadStats = { storageRequests: 0 },
+): Promise<FileResult[]> {
+  const queue = plan instanceof PlanQueue ? plan : PlanQueue.of(plan);
+  const planned = queue.items;
+  const results: FileResult[] = [];
+  const temps = new TempFiles();
+  const folders = new FolderMaker(options.destination);
+  // A run-wide stop: the caller's signal, or the first fatal error (disk full) of any worker.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  stop.signal.addEventListener('abort', () => queue.interrupt(), { once: true });
+  let fatal: unknown;
+  let next = 0;
+  // A run-wide breaker: when storage is down for everything, every file would spend its whole retry budget
+  // and a big run would take hours to say so. After this many files in a row failed, stop the run.
+  const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
+  let failuresInARow = 0;
+
+  queue.onAdd((added) => backend.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
+
+  const ctx = {
+    backend,
+    retry: options.retry,
+    overwrite: options.overwrite,
+    folders,
+    temps,
+    dispatcher: options.dispatcher,
+    signal: stop.signal,
+    onRequest: () => {
+      stats.storageRequests += 1;
+    },
+  };
+
+  /** Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). */
+  const settle = async (index: number, item: PlannedFile, onReceived: () => void): Promise<void> => {
+    try {
+      const result = await downloadFile(item, ctx, onReceived);
+      results[index] = result;
+      options.onResult?.(result);
+      failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
+      if (failuresInARow >= breakerLimit && fatal === undefined) {
+        fatal = new ServerError(
+          `Stopped after ${failuresInARow} files in a row failed, each after its retries (the last: ${result.error ?? 'failed'}). The storage or the tracker seems to be down or refusing; the files not tried are listed as failed in the manifest. Try again later.`,
+        );
+        stop.abort(fatal);
+      }
+    } catch (error) {
+      if (fatal === undefined && !(error instanceof CancelledError)) {
+        fatal = error;
+        // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
+        const result: FileResult = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: errorMessage(error) };
+        results[index] = result;
+        options.onResult?.(result);
+      }
+      stop.abort(error);
+    }
+  };
+
+  // Each worker keeps one transfer going. Once a file's bytes are all in, its flush, close, verification and
+  // rename go on while the worker starts the next transfer, so the network never waits for the disk; at most
+  // one such file per worker, so open files stay under 2 × concurrency. (A file whose bytes then fail
+  // verification is fetched again from there, briefly beyond the concurrency.)
+  const worker = async (): Promise<void> => {
+    let finishing: Promise<void> | undefined;
+    while (!stop.signal.aborted) {
+      const index = next;
+      next += 1;
+      if (!(await queue.waitFor(index, () => stop.signal.aborted))) break;
+      let received: () => void = () => undefined;
+      const transferred = new Promise<void>((resolve) => (received = resolve));
+      const done = settle(index, planned[index] as PlannedFile, received);
+      await Promise.race([transferred, done]);
+      await finishing;
+      finishing = done;
+    }
+    await finishing;
+  };
+
+  try {
+    const workers = Math.max(1, options.concurrency);
+    await Promise.all(Array.from({ length: workers }, () => worker()));
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    await temps.removeAll();
+  }
+  if (fatal !== undefined) throw fatal;
+  if (options.signal.aborted) throw new CancelledError();
+  return results;
+}

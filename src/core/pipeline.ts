@@ -1,0 +1,159 @@
+// The whole job, shared by the action and the CLI: resolve through the backend, keep this shard's files, plan
+// their local paths, download (unless dry-run), and write the manifest — also when the job is cancelled or
+// the disk fills, so what did finish stays described.
+import type { Dispatcher } from 'undici';
+import type { Source } from './source.ts';
+import { downloadAll, type DownloadStats } from './download/download-pool.ts';
+import { CancelledError } from './errors.ts';
+import { LocalPathPlanner, type LocalPathOptions } from './plan/local-paths.ts';
+import type { Logger } from './logger.ts';
+import { buildManifest, writeManifest, type Manifest } from './report/manifest.ts';
+import type { RetryPolicy } from './http/retry-policy.ts';
+import { PlanQueue } from './plan/plan-queue.ts';
+import { inShard } from './plan/shard.ts';
+import type { FileResult, OverwritePolicy, PlannedFile, Shard } from './types.ts';
+
+export interface PipelineRequest {
+  /** As the user named it; the manifest says it even when nothing matched. */
+  project: string;
+  destination: string;
+  manifestPath: string;
+  overwrite: OverwritePolicy;
+  concurrency: number;
+  dryRun: boolean;
+  shard: Shard | undefined;
+  retry: RetryPolicy;
+  layout: LocalPathOptions;
+}
+
+export interface PipelineDependencies {
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  log: Logger;
+  onResolved?: (count: number) => void;
+  onResult?: (result: FileResult) => void;
+}
+
+export interface PipelineReport {
+  manifest: Manifest;
+  results: FileResult[];
+  /** Files the selection resolved to, before sharding. */
+  resolvedCount: number;
+  storageRequests: number;
+}
+
+/** Thrown after the manifest was written when the run could not finish (cancelled, disk full). */
+export class StoppedEarlyError extends Error {
+  readonly report: PipelineReport;
+  constructor(cause: unknown, report: PipelineReport) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StoppedEarlyError';
+    this.report = report;
+  }
+}
+
+export async function runPipeline(backend: Source, request: PipelineRequest, deps: PipelineDependencies): Promise<PipelineReport> {
+  const planner = new LocalPathPlanner(request.layout);
+  const queue = new PlanQueue();
+  let resolvedCount = 0;
+  /** Resolves every page into the queue; throws what resolution throws (the queue is closed either way). */
+  const resolveAll = async (): Promise<void> => {
+    try {
+      for await (const page of backend.resolve()) {
+        if (deps.signal.aborted) throw new CancelledError();
+        resolvedCount += page.length;
+        const mine: PlannedFile[] = [];
+        for (const file of page) {
+          // Every shard plans every file, so which file wins a contested path does not depend on the shard.
+          const placed = planner.plan(file);
+          if (inShard(file, request.shard)) mine.push(placed);
+        }
+        queue.push(mine);
+        deps.onResolved?.(queue.items.length);
+      }
+    } finally {
+      queue.close();
+    }
+  };
+
+  const planned = queue.items;
+  const meta = () => ({
+    backend: backend.name,
+    project: planned[0]?.file.project ?? request.project,
+    destination: request.destination,
+    dryRun: request.dryRun,
+    shard: request.shard,
+  });
+  const finish = async (results: FileResult[], storageRequests: number): Promise<PipelineReport> => {
+    const manifest = buildManifest(meta(), results);
+    await writeManifest(request.manifestPath, manifest);
+    return { manifest, results, resolvedCount, storageRequests };
+  };
+
+  if (request.dryRun) {
+    await resolveAll();
+    return finish(
+      planned.map((p) => (p.finalPath === undefined ? rejected(p) : { planned: p, status: 'planned', bytes: 0, attempts: 0 })),
+      0,
+    );
+  }
+
+  // Downloads start with the first resolved page. A resolution that fails later stops them; the files that
+  // finished stay, described by the manifest, and the resolution's error is what the run reports.
+  const stopDownloads = new AbortController();
+  const signal = AbortSignal.any([deps.signal, stopDownloads.signal]);
+  const done = new Map<PlannedFile, FileResult>();
+  const stats: DownloadStats = { storageRequests: 0 };
+  const downloading = downloadAll(
+    queue,
+    backend,
+    {
+      destination: request.destination,
+      concurrency: request.concurrency,
+      overwrite: request.overwrite,
+      retry: request.retry,
+      dispatcher: deps.dispatcher,
+      signal,
+      onResult: (r) => {
+        done.set(r.planned, r);
+        deps.onResult?.(r);
+      },
+    },
+    stats,
+  );
+  let resolutionError: unknown;
+  let resolved = false;
+  await resolveAll().then(
+    () => (resolved = true),
+    (error: unknown) => {
+      resolutionError = error;
+      stopDownloads.abort(error);
+    },
+  );
+  let results: FileResult[] | undefined;
+  let downloadError: unknown;
+  try {
+    results = await downloading;
+  } catch (error) {
+    downloadError = error;
+  }
+  if (resolved && results !== undefined) return finish(results, stats.storageRequests);
+
+  const cause = resolved || deps.signal.aborted ? downloadError : resolutionError;
+  // Nothing was downloaded yet: the resolution's error alone, as when it fails before any download starts.
+  if (!resolved && done.size === 0 && !deps.signal.aborted) throw cause;
+  const why =
+    cause instanceof CancelledError
+      ? 'cancelled before it finished'
+      : resolved
+        ? 'not downloaded: the run stopped early'
+        : 'not downloaded: resolving the selection failed';
+  const partial = planned.map(
+    (p): FileResult => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why },
+  );
+  throw new StoppedEarlyError(cause, await finish(partial, stats.storageRequests));
+}
+
+function rejected(p: PlannedFile): FileResult {
+  return { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? 'no local path' };
+}
