@@ -1,18 +1,19 @@
-// The action: mask the credential, read and check inputs, run the shared job, then outputs, summary,
+// The action: mask the credentials, read and check inputs, run the shared job, then outputs, summary,
 // annotations and the artifact. The only module that reads inputs or sets outputs.
 import * as core from '@actions/core';
 import { errorMessage, onSecret, registerSecret, UserFacingError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { StoppedEarlyError, type PipelineReport } from '../core/pipeline.ts';
+import { describeRecord } from '../core/report/describe.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/report/progress.ts';
-import { StoppedEarlyError, type PipelineReport } from '../core/pipeline.ts';
-import { checkSettings, runJob, type JobReport } from '../job/job.ts';
-import { Inputs, Outputs, type InputName } from '../settings/input-names.ts';
-import { parseSettings, type Settings } from '../settings/parse-settings.ts';
+import { readSettings, runJob, secretVariables, type JobReport } from '../job/job.ts';
+import { decideArtifact, judge, type Level } from '../job/verdict.ts';
+import { Outputs } from '../settings/common-inputs.ts';
+import type { Settings } from '../settings/parse-settings.ts';
 import { checkArtifactUpload, uploadArtifact } from './artifact-upload.ts';
 import { setRunOutputs } from './outputs.ts';
 import { writeSummary } from './summary.ts';
-import { describeRecord, describeSelection, noFilesMessage, printable } from '../core/report/describe.ts';
 
 const MAX_ANNOTATIONS = 10;
 
@@ -23,16 +24,26 @@ const actionLogger: Logger = {
   error: (m) => core.error(m),
 };
 
+/** The input every source reads its credential from. */
+const CREDENTIAL_INPUT = 'api-token';
+
 /**
- * Masks every credential the action may use before anything else can print it, and every secret a backend
+ * Masks every credential the action may use before anything else can print it, and every secret a source
  * derives later (the key inside a Neptune token, an Authorization header…).
  */
 function maskCredentials(): void {
   onSecret((secret) => core.setSecret(secret));
-  for (const value of [core.getInput(Inputs.apiToken), process.env.NEPTUNE_API_TOKEN, process.env.WANDB_API_KEY]) {
+  for (const value of [core.getInput(CREDENTIAL_INPUT), ...secretVariables().map((v) => process.env[v])]) {
     const v = value?.trim();
     if (v) registerSecret(v);
   }
+}
+
+/** Says `message` at `level`; an error fails the step. */
+function say(level: Level, message: string): void {
+  if (level === 'error') core.setFailed(message);
+  else if (level === 'warning') core.warning(message);
+  else core.info(message);
 }
 
 export async function runAction(): Promise<void> {
@@ -56,13 +67,12 @@ export async function runAction(): Promise<void> {
 }
 
 async function run(signal: AbortSignal): Promise<void> {
-  const settings = parseSettings((name: InputName) => core.getInput(name), {
+  const settings = readSettings((name) => core.getInput(name), {
     env: process.env,
     baseDirectory: process.env.GITHUB_WORKSPACE || process.cwd(),
   });
-  checkSettings(settings, process.env);
   if (settings.artifact && !settings.dryRun) await checkArtifactUpload(settings.artifact);
-  core.info(`Resolving ${describeSelection(settings.selection)}`);
+  core.info(`Resolving ${settings.source.description}`);
   let progress: ProgressCounter | undefined;
   let report: JobReport;
   try {
@@ -70,7 +80,6 @@ async function run(signal: AbortSignal): Promise<void> {
       runJob(settings, {
         log: actionLogger,
         signal,
-        env: process.env,
         // Called after every resolved page; downloads start with the first.
         onResolved: (count) => {
           if (progress === undefined) progress = new ProgressCounter(count);
@@ -102,7 +111,7 @@ async function run(signal: AbortSignal): Promise<void> {
   await writeSummary(report.manifest, artifact ? { artifact } : {}).catch((e: unknown) =>
     core.warning(`Could not write the job summary: ${errorMessage(e)}`),
   );
-  judge(settings, report);
+  applyVerdict(settings, report);
   for (const [endpoint, count] of report.apiRequests) core.debug(`API requests to ${endpoint}: ${count}`);
   if (uploadError !== undefined) throw uploadError;
 }
@@ -126,30 +135,10 @@ function annotate(manifest: Manifest): void {
 }
 
 async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ name: string; url?: string } | undefined> {
-  if (!settings.artifact) return undefined;
-  if (settings.dryRun) {
-    core.info(`Dry run: no artifact '${settings.artifact.name}' is uploaded.`);
-    return undefined;
-  }
-  const t = manifest.totals;
-  if (t.downloaded + t.skipped === 0) {
-    const message = `Nothing was downloaded, so no artifact '${settings.artifact.name}' is uploaded.`;
-    // No match at all is reported by judge() at the if-no-files-found level; matches that all ended missing or
-    // failed are "no files" for the artifact, so that input decides here, as in actions/upload-artifact (§5).
-    if (t.files === 0 || settings.ifNoFilesFound === 'ignore') core.info(message);
-    else {
-      const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed (see ${settings.manifestPath}).`;
-      if (settings.ifNoFilesFound === 'error') core.setFailed(detail);
-      else core.warning(detail);
-    }
-    return undefined;
-  }
-  if (t.failed > 0) {
-    // The step fails anyway; an artifact now would make "Re-run failed jobs" fail on the taken name (the
-    // service refuses a name twice in one run, github-actions.md §3.6), as a later upload step would not run.
-    core.warning(
-      `${t.failed} file(s) could not be downloaded, so no artifact '${settings.artifact.name}' is uploaded; re-running the job can upload it under the same name.`,
-    );
+  const decision = decideArtifact(settings, manifest);
+  if (!settings.artifact || !decision) return undefined;
+  if (!decision.upload) {
+    say(decision.level, decision.message);
     return undefined;
   }
   const uploaded = await uploadArtifact(settings.artifact, manifest, settings.destination, settings.manifestPath);
@@ -162,22 +151,11 @@ async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ na
 }
 
 /** Fails the step for failed files, and applies if-no-files-found when the selection matched nothing. */
-function judge(settings: Settings, report: PipelineReport): void {
+function applyVerdict(settings: Settings, report: PipelineReport): void {
+  const verdict = judge(settings, report.manifest, 5);
+  if (verdict.noFiles) return say(verdict.noFiles.level, verdict.noFiles.message);
+  if (!verdict.failed) return;
   const t = report.manifest.totals;
-  if (t.files === 0) {
-    const message = noFilesMessage(settings.selection, settings.shard);
-    if (settings.ifNoFilesFound === 'error') core.setFailed(message);
-    else if (settings.ifNoFilesFound === 'warn') core.warning(message);
-    else core.info(message);
-    return;
-  }
-  if (t.failed > 0) {
-    const first = report.manifest.files
-      .filter((f) => f.status === 'failed')
-      .slice(0, 5)
-      .map((f) => `${describeRecord(f)}: ${printable(f.error ?? 'failed')}`);
-    core.setFailed(
-      `${t.failed} of ${t.files} files could not be downloaded:\n${first.join('\n')}${t.failed > 5 ? `\n… and ${t.failed - 5} more (see ${settings.manifestPath})` : ''}`,
-    );
-  }
+  const more = verdict.moreFailed > 0 ? `\n… and ${verdict.moreFailed} more (see ${settings.manifestPath})` : '';
+  core.setFailed(`${t.failed} of ${t.files} files could not be downloaded:\n${verdict.failedFiles.join('\n')}${more}`);
 }

@@ -2,7 +2,7 @@
 // characters the list holds only what fits, `paths-truncated` is true, and the manifest has everything.
 import * as core from '@actions/core';
 import type { PipelineReport } from '../core/pipeline.ts';
-import { Outputs } from '../settings/input-names.ts';
+import { Outputs } from '../settings/common-inputs.ts';
 
 export const PATHS_BUDGET = 256 * 1024;
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
-import { describeRecord, describeSelection, noFilesMessage, printable } from '../core/report/describe.ts';
+import { SOURCES } from '../backends/index.ts';
 import { errorMessage, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError } from '../core/pipeline.ts';
 import { limitHeapGrowth } from '../job/heap-limits.ts';
-import { checkSettings, runJob, type JobReport } from '../job/job.ts';
-import { parseSettings } from '../settings/parse-settings.ts';
+import { readSettings, runJob, secretVariables, type JobReport } from '../job/job.ts';
+import { judge } from '../job/verdict.ts';
 import { VERSION } from '../version.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { buildProgram, flagReader, switches } from './options.ts';
@@ -24,8 +24,11 @@ const log: Logger = {
 };
 
 export async function main(argv: string[]): Promise<number> {
-  for (const v of [process.env.NEPTUNE_API_TOKEN, process.env.WANDB_API_KEY]) if (v?.trim()) registerSecret(v.trim());
-  const program = buildProgram(VERSION);
+  for (const variable of secretVariables()) {
+    const value = process.env[variable]?.trim();
+    if (value) registerSecret(value);
+  }
+  const program = buildProgram(VERSION, SOURCES);
   program.exitOverride();
   try {
     program.parse(argv);
@@ -40,17 +43,14 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const settings = parseSettings(flagReader(opts), { env: process.env, baseDirectory: process.cwd() });
-    registerSecret(settings.token);
-    checkSettings(settings, process.env);
-    log.info(`Resolving ${describeSelection(settings.selection)}`);
+    const settings = readSettings(flagReader(opts), { env: process.env, baseDirectory: process.cwd() });
+    log.info(`Resolving ${settings.source.description}`);
     const progress = createTerminalProgress(out.progress && !settings.dryRun);
     let report: JobReport;
     try {
       report = await runJob(settings, {
         log,
         signal: controller.signal,
-        env: process.env,
         onResolved: (n) => progress.start(n),
         onResult: (r) => progress.add(r),
       });
@@ -59,22 +59,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     const t = report.manifest.totals;
     if (out.json) process.stdout.write(`${JSON.stringify(report.manifest, null, 1)}\n`);
-    else if (settings.dryRun) process.stdout.write(`${renderPlanTable(report.manifest)}\n`);
+    else if (settings.dryRun) process.stdout.write(`${renderPlanTable(report.manifest, settings.source.labels)}\n`);
     log.info(
       `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`,
     );
-    for (const f of report.manifest.files.filter((x) => x.status === 'failed').slice(0, 10)) {
-      log.error(`${describeRecord(f)}: ${printable(f.error ?? 'failed')}`);
-    }
-    if (t.files === 0) {
-      const message = noFilesMessage(settings.selection, settings.shard);
-      if (settings.ifNoFilesFound === 'error') {
-        log.error(message);
-        return ExitCode.incomplete;
-      }
-      if (settings.ifNoFilesFound === 'warn') log.warning(message);
-    }
-    return t.failed > 0 ? ExitCode.incomplete : ExitCode.ok;
+    const verdict = judge(settings, report.manifest);
+    for (const line of verdict.failedFiles) log.error(line);
+    // if-no-files-found ignore: nothing to say on the terminal.
+    if (verdict.noFiles && verdict.noFiles.level !== 'info') log[verdict.noFiles.level](verdict.noFiles.message);
+    return verdict.failed ? ExitCode.incomplete : ExitCode.ok;
   } catch (error) {
     const cause = error instanceof StoppedEarlyError ? error.cause : error;
     log.error(errorMessage(cause));

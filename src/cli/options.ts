@@ -1,61 +1,49 @@
-// The CLI's flags: the action's inputs one to one (`--<input>`), plus the CLI's own output switches.
+// The CLI's flags: every input of the action (`--<input>`) as the sources and the job declare them, plus the
+// CLI's own output switches.
 import { Command, Option } from 'commander';
-import { Inputs, type InputName } from '../settings/input-names.ts';
-import type { InputReader } from '../settings/parse-settings.ts';
+import type { InputReader, InputSpec } from '../core/inputs/input-spec.ts';
+import type { SourceDefinition } from '../core/source.ts';
+import { BACKEND_INPUT, JOB_INPUTS } from '../settings/common-inputs.ts';
 
 export interface CliSwitches {
   json: boolean;
   progress: boolean;
 }
 
-/** Flags that may be repeated, one value each (the action takes one per line). */
-const LIST_INPUTS: readonly InputName[] = [Inputs.experiments, Inputs.runs, Inputs.attributes, Inputs.files];
+/**
+ * One flag per input name, in the order backend, source inputs, job inputs. An input several sources read gets
+ * one flag whose help says what it is for each (`neptune: …; wandb: …`).
+ */
+export function cliInputs(sources: readonly SourceDefinition[]): InputSpec[] {
+  const byName = new Map<string, { spec: InputSpec; helps: string[] }>();
+  for (const source of sources) {
+    for (const spec of source.inputs) {
+      const entry = byName.get(spec.name) ?? { spec, helps: [] };
+      entry.helps.push(`${source.name}: ${spec.help}`);
+      byName.set(spec.name, entry);
+    }
+  }
+  const sourceInputs = [...byName.values()].map(({ spec, helps }) => ({
+    ...spec,
+    help: helps.length === sources.length && sources.length > 1 ? helps.join('; ') : `(${helps.join('; ')})`,
+  }));
+  const backend = { ...BACKEND_INPUT, help: `${BACKEND_INPUT.help}: ${sources.map((s) => s.name).join(' or ')}` };
+  return [backend, ...sourceInputs, ...JOB_INPUTS.filter((i) => !i.actionOnly)];
+}
 
-const HELP: Record<InputName, string> = {
-  backend: 'tracker: neptune or wandb',
-  'api-token': 'Neptune API token or W&B API key (default: $NEPTUNE_API_TOKEN / $WANDB_API_KEY)',
-  'api-url': 'self-hosted server URL (Neptune: default from the token; W&B: $WANDB_BASE_URL or https://api.wandb.ai)',
-  project: 'workspace/project (Neptune, default $NEPTUNE_PROJECT) or entity/project (W&B, default $WANDB_ENTITY/$WANDB_PROJECT)',
-  experiments: '(Neptune) experiment name; repeat for more, or regex:<pattern>',
-  runs: 'run id (Neptune: custom run id); repeat for more, or regex:<pattern>',
-  filter: 'Neptune: condition like \'config/lr >= 0.001 and sys/tags contains "best"\'; W&B: MongoDB-style JSON',
-  attributes: '(Neptune) File / File-series attribute path; repeat for more, or regex:<pattern>',
-  files: '(W&B) file name; repeat for more, or regex:<pattern>',
-  pattern: '(W&B) SQL LIKE pattern over file names, e.g. media/images/%',
-  'step-range': '(Neptune) series steps from:to, either side optional',
-  tail: '(Neptune) last N steps of each series',
-  'per-page': '(W&B) page size for listing runs and files',
-  destination: 'folder to download into',
-  overwrite: 'skip-existing | overwrite | error',
-  concurrency: 'files downloaded at the same time',
-  'dry-run': 'resolve and write the manifest only',
-  'if-no-files-found': 'warn | error | ignore',
-  shard: 'i/n: take a stable 1/n of the files',
-  'artifact-name': '(action only) workflow artifact name',
-  'artifact-retention-days': '(action only)',
-  'artifact-compression-level': '(action only)',
-};
-
-const BOOLEAN_INPUTS: readonly InputName[] = [Inputs.dryRun];
-const ACTION_ONLY: readonly InputName[] = [Inputs.artifactName, Inputs.artifactRetentionDays, Inputs.artifactCompressionLevel];
-
-export function buildProgram(version: string): Command {
+export function buildProgram(version: string, sources: readonly SourceDefinition[]): Command {
   const program = new Command('download-experiment-files')
-    .description('Download files logged to Neptune or Weights & Biases experiments into a local folder.')
+    .description('Download files logged to ML experiment trackers into a local folder.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .allowExcessArguments(false);
-  for (const name of Object.values(Inputs)) {
-    if (ACTION_ONLY.includes(name)) continue;
-    if (BOOLEAN_INPUTS.includes(name)) {
-      program.addOption(new Option(`--${name}`, HELP[name]));
-    } else if (LIST_INPUTS.includes(name)) {
+  for (const input of cliInputs(sources)) {
+    if (input.flag) program.addOption(new Option(`--${input.name}`, input.help));
+    else if (input.list) {
       program.addOption(
-        new Option(`--${name} <value>`, HELP[name]).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+        new Option(`--${input.name} <value>`, input.help).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
       );
-    } else {
-      program.addOption(new Option(`--${name} <value>`, HELP[name]));
-    }
+    } else program.addOption(new Option(`--${input.name} <value>`, input.help));
   }
   program.option('--json', 'print the manifest as JSON on stdout (logs go to stderr)', false);
   program.option('--no-progress', 'no progress bar, even on a terminal');

@@ -1,8 +1,9 @@
 // The dry-run plan as a plain-text table: where each file would go, its size and status.
 import type { Manifest } from '../core/report/manifest.ts';
+import type { SourceLabels } from '../core/source.ts';
 import { formatBytes } from '../core/report/progress.ts';
 
-export function renderPlanTable(manifest: Manifest, maxRows = 200): string {
+export function renderPlanTable(manifest: Manifest, labels: SourceLabels, maxRows = 200): string {
   const rows = manifest.files.map((f) => [
     f.container,
     f.attribute,
@@ -11,15 +12,7 @@ export function renderPlanTable(manifest: Manifest, maxRows = 200): string {
     f.status,
     f.path ?? `(${f.error ?? 'no path'})`,
   ]);
-  // W&B runs hold files, not attributes (wandb.md §2.3).
-  const header = [
-    manifest.files[0]?.containerKind === 'experiment' ? 'EXPERIMENT' : 'RUN',
-    manifest.backend === 'wandb' ? 'FILE' : 'ATTRIBUTE',
-    'STEP',
-    'SIZE',
-    'STATUS',
-    'PATH',
-  ];
+  const header = [(manifest.files[0]?.containerKind ?? 'run').toUpperCase(), labels.item.toUpperCase(), 'STEP', 'SIZE', 'STATUS', 'PATH'];
   const shown = [header, ...rows.slice(0, maxRows)];
   const widths = header.map((_, i) => Math.min(60, Math.max(...shown.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]): string =>

@@ -121,6 +121,9 @@ export async function runPipeline(backend: Source, request: PipelineRequest, dep
     },
     stats,
   );
+  // Awaited only once resolution has ended; a run-stopping error (disk full, a planted link) can reject it
+  // before that, and must not surface as an unhandled rejection that kills the process without a manifest.
+  downloading.catch(() => undefined);
   let resolutionError: unknown;
   let resolved = false;
   await resolveAll().then(

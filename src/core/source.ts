@@ -1,24 +1,14 @@
-// The one small interface every tracker backend implements. The core resolves through it, plans the
-// layout from what it returns, and asks it where each file's bytes are; backends never touch the disk.
-import type { BackendName, RemoteFile } from './types.ts';
+// The one small interface every source (tracker) implements, and how a source declares itself to the shells.
+// The core resolves through `Source`, plans local paths from what it returns and asks it where each file's
+// bytes are; sources never touch the disk. `SourceDefinition` is all the shells and settings know of a source:
+// its name, the inputs it reads (validated by the source alone) and a factory.
+import type { FailureKind } from './download/attempt-error.ts';
 import type { ApiClient } from './http/api-client.ts';
+import type { InputEnvironment, InputReader, InputSpec } from './inputs/input-spec.ts';
 import type { Logger } from './logger.ts';
+import type { RemoteFile } from './types.ts';
 
-/** Thrown by `locate()` to fail one file (kind `fatal`/`missing`) without ending the whole job. */
-export { AttemptError } from './download/storage-fetch.ts';
-
-/** How the downloader should treat a failed storage answer. */
-export type FailureKind =
-  /** The signed URL expired: ask the backend to locate the file again (renew = true) and retry at once. */
-  | 'expired'
-  /** The blob does not exist: the file ends as `missing`. */
-  | 'missing'
-  /** Worth another attempt after a back-off (429, 5xx, resets…). */
-  | 'transient'
-  /** Will not get better by retrying. */
-  | 'fatal'
-  /** The tracker refuses our credential itself: no other file will do better, so the whole run stops. */
-  | 'refused';
+export { AttemptError, type FailureKind } from './download/attempt-error.ts';
 
 export interface StorageAnswer {
   /** The URL that gave this answer (after redirects): tells an API host's refusal from a storage host's. */
@@ -53,7 +43,7 @@ export interface SourceContext {
 }
 
 export interface Source {
-  readonly name: BackendName;
+  readonly name: string;
   /**
    * Streams the resolved files, one page at a time, as the tracker's paging yields them. Throws typed
    * errors (InputError, AuthenticationError, NotFoundError…) for problems the user must fix.
@@ -65,8 +55,64 @@ export interface Source {
    */
   locate(file: RemoteFile, renew: boolean): Promise<Locator>;
   /**
-   * Called once with the full download order before downloads start, so a backend that signs in batches
-   * can sign ahead of the downloads (pipelining) instead of one file at a time.
+   * Called with each batch of files in download order as they are queued, so a source that signs in batches
+   * can sign ahead of the downloads instead of one file at a time.
    */
   prepare?(files: readonly RemoteFile[]): void;
+}
+
+/** What a source calls the things it downloads, for tables and summaries. */
+export interface SourceLabels {
+  /** What `RemoteFile.attribute` names within its container (an attribute path, a file name, an artifact path). */
+  item: string;
+}
+
+/**
+ * A source as the shells see it: the `backend` value that picks it, the inputs it reads, and how it turns them
+ * into its own typed selection (every check that needs no network, once) and that selection into a Source.
+ */
+export interface SourceDefinition<S extends { source: string } = { source: string }> {
+  /** The value of the `backend` input. */
+  readonly name: S['source'];
+  /** Environment variables that may hold a credential of this source: masked before any input is read. */
+  readonly secretVariables: readonly string[];
+  /** Every input it reads (the common ones of settings excepted). */
+  readonly inputs: readonly InputSpec[];
+  readonly labels: SourceLabels;
+  /** Reads and checks its inputs without any network call; throws InputError naming the input to change. */
+  readSelection(read: InputReader, environment: InputEnvironment): S;
+  /** The selection in words, for logs and the "no files" message. */
+  describe(selection: S): string;
+  /** The project as the user named it (the manifest says it even when nothing matched). */
+  project(selection: S): string;
+  create(selection: S, ctx: SourceContext): Source;
+}
+
+/** The selection type of a definition: `SelectionOf<typeof SOURCES[number]>` is the union over all sources. */
+export type SelectionOf<D> = D extends SourceDefinition<infer S> ? S : never;
+
+/** A source with its inputs read: ready to describe itself and to be created for one job. */
+export interface ConfiguredSource<S extends { source: string } = { source: string }> {
+  readonly name: string;
+  readonly selection: S;
+  readonly labels: SourceLabels;
+  readonly description: string;
+  readonly project: string;
+  create(ctx: SourceContext): Source;
+}
+
+export function configureSource<S extends { source: string }>(
+  definition: SourceDefinition<S>,
+  read: InputReader,
+  environment: InputEnvironment,
+): ConfiguredSource<S> {
+  const selection = definition.readSelection(read, environment);
+  return {
+    name: definition.name,
+    selection,
+    labels: definition.labels,
+    description: definition.describe(selection),
+    project: definition.project(selection),
+    create: (ctx) => definition.create(selection, ctx),
+  };
 }

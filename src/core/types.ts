@@ -1,38 +1,8 @@
 // The data that flows through the core: selection → resolved remote files → download plan → results.
 // Nothing here knows about GitHub Actions or about a particular tracker's wire protocol.
 
-export type BackendName = 'neptune' | 'wandb';
-
-/** Whether the container of a file is an experiment (Neptune experiments API) or a run. */
+/** Whether the container of a file (its first folder level) is an experiment, a run, an artifact version… */
 export type ContainerKind = 'experiment' | 'run';
-
-/** A selector over names: an explicit list, or a regex (in the backend's extended syntax). */
-export type NameSelector = { kind: 'names'; names: string[] } | { kind: 'regex'; pattern: string };
-
-/** A step window for file series: both ends inclusive, either may be open. */
-export interface StepRange {
-  from: number | null;
-  to: number | null;
-}
-
-/** What the user asked for, independent of how it is read (action inputs or CLI flags). */
-export interface Selection {
-  backend: BackendName;
-  project: string;
-  /** Neptune: experiments by name. Exclusive with `runs`. */
-  experiments?: NameSelector;
-  /** Neptune: runs by custom run id; W&B: runs by id (or regex over ids and display names). */
-  runs?: NameSelector;
-  /** Neptune: the readable condition language; W&B: a MongoDB-style JSON filter. */
-  filter?: string;
-  /** Neptune: attribute paths; W&B: file names. */
-  attributes?: NameSelector;
-  /** W&B: SQL LIKE pattern over file names (exclusive with explicit names). */
-  pattern?: string;
-  stepRange?: StepRange;
-  /** The last N steps of each file series. */
-  tail?: number;
-}
 
 export interface Checksum {
   algorithm: 'md5';
@@ -42,12 +12,13 @@ export interface Checksum {
 
 /** One file the tracker holds, resolved from the selection. */
 export interface RemoteFile {
-  backend: BackendName;
+  /** The source's name, as the `backend` input gives it. */
+  backend: string;
   project: string;
   containerKind: ContainerKind;
-  /** Experiment name or run id: the first directory level under the destination. */
+  /** What holds the file (an experiment name, a run id…): the first folder level under the destination. */
   container: string;
-  /** Neptune attribute path, or W&B file name. */
+  /** The file's name within its container, as the tracker names it (the source's labels say what it is). */
   attribute: string;
   /** Step of a file-series point; undefined for single files. */
   step?: number;
@@ -55,16 +26,17 @@ export interface RemoteFile {
   checksum?: Checksum;
   mimeType?: string;
   /**
-   * Path segments below the destination, as the backend's layout rules produce them (Neptune sanitises
-   * every part, W&B keeps the name's folders). The core layout module still checks and adapts them.
+   * Path segments below the destination, as the source's layout rules produce them (one tracker's client
+   * sanitises every part, another keeps the name's folders). The core's local-path planner still checks and
+   * adapts them.
    */
   pathParts: string[];
   /**
-   * Set by the backend when the tracker reported a name that must not become a local path (absolute, `..`,
+   * Set by the source when the tracker reported a name that must not become a local path (absolute, `..`,
    * NUL…). The file is kept in the results as `failed` with this reason instead of being dropped silently.
    */
   invalidName?: string;
-  /** Whatever the backend needs to locate the bytes again (storage path, URL…). Opaque to the core. */
+  /** Whatever the source needs to locate the bytes again (storage path, URL…). Opaque to the core. */
   handle: unknown;
 }
 

@@ -1,20 +1,19 @@
-// The job both shells run: settings → backend → resolve, plan, download → report. The action and the CLI
-// differ only in how they read settings and show progress and results.
+// The job both shells run: settings → source → resolve, plan, download → report. The action and the CLI
+// differ only in how they read inputs and show progress and results.
+import { SOURCES } from '../backends/index.ts';
 import { ApiClient } from '../core/http/api-client.ts';
 import { createDispatcher } from '../core/http/dispatcher.ts';
-import { defaultLocalPathOptions } from '../core/plan/local-paths.ts';
+import type { InputEnvironment, InputReader } from '../core/inputs/input-spec.ts';
 import type { Logger } from '../core/logger.ts';
-import { reservedManifestNames } from '../core/report/manifest.ts';
+import { defaultLocalPathOptions } from '../core/plan/local-paths.ts';
 import { runPipeline, type PipelineReport } from '../core/pipeline.ts';
+import { reservedManifestNames } from '../core/report/manifest.ts';
 import type { FileResult } from '../core/types.ts';
-import { checkBackendSettings, createBackend } from '../backends/create-backend.ts';
-import type { Settings } from '../settings/parse-settings.ts';
-import { readTuning } from '../settings/tuning.ts';
+import { parseSettings, type Settings } from '../settings/parse-settings.ts';
 
 export interface JobHooks {
   log: Logger;
   signal: AbortSignal;
-  env: NodeJS.ProcessEnv;
   onResolved?: (count: number) => void;
   onResult?: (result: FileResult) => void;
 }
@@ -24,23 +23,27 @@ export interface JobReport extends PipelineReport {
   apiRequests: Map<string, number>;
 }
 
-/** Checks everything that needs no network; throws InputError. Call before printing "starting". */
-export function checkSettings(settings: Settings, env: NodeJS.ProcessEnv): void {
-  checkBackendSettings(settings);
-  readTuning(env, settings.concurrency);
+/** Reads and checks every input (the source's and the job's) without any network call; throws InputError. */
+export function readSettings(read: InputReader, environment: InputEnvironment): Settings {
+  return parseSettings(read, environment, SOURCES);
+}
+
+/** Environment variables of every source that may hold a credential: masked before any input is read. */
+export function secretVariables(): string[] {
+  return SOURCES.flatMap((s) => s.secretVariables);
 }
 
 /** Runs the job; StoppedEarlyError (cancelled, disk full) carries the partial report. */
 export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobReport> {
-  const tuning = readTuning(hooks.env, settings.concurrency);
+  const { tuning } = settings;
   const dispatcher = createDispatcher(tuning.transport);
   const api = new ApiClient({ dispatcher, retry: tuning.retry, signal: hooks.signal, log: hooks.log });
   try {
-    const backend = createBackend(settings, { api, log: hooks.log, signal: hooks.signal });
+    const source = settings.source.create({ api, log: hooks.log, signal: hooks.signal });
     const report = await runPipeline(
-      backend,
+      source,
       {
-        project: settings.selection.project,
+        project: settings.source.project,
         destination: settings.destination,
         manifestPath: settings.manifestPath,
         overwrite: settings.overwrite,

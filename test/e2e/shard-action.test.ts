@@ -11,8 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { Manifest, ManifestRecord } from '../../src/core/report/manifest.ts';
-import { parseSettings } from '../../src/settings/parse-settings.ts';
-import type { InputName } from '../../src/settings/input-names.ts';
+import { readSettings } from '../../src/job/job.ts';
 import { startResultsService, type ResultsService } from '../emulators/artifacts/results-service.ts';
 import { readZipEntries } from '../emulators/artifacts/zip-entries.ts';
 import type { WandbFixture, WandbRun } from '../emulators/common/contracts.ts';
@@ -274,8 +273,9 @@ describe('action × shard i/n', () => {
     const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-.*$`);
     const manifestNames = new Set<string>();
     for (let i = 1; i <= n; i += 1) {
-      const inputs: Record<string, string> = { ...(step.with as Record<string, string>), 'api-token': 'x', shard: `${i}/${n}` };
-      const settings = parseSettings((name: InputName) => String(inputs[name] ?? ''), { env: {}, baseDirectory: scratch });
+      const token = Buffer.from(JSON.stringify({ api_url: 'https://neptune.example.com' })).toString('base64');
+      const inputs: Record<string, string> = { ...(step.with as Record<string, string>), 'api-token': token, shard: `${i}/${n}` };
+      const settings = readSettings((name) => String(inputs[name] ?? ''), { env: {}, baseDirectory: scratch });
       assert.match(settings.artifact?.name ?? '', pattern);
       assert.equal(settings.artifact?.name, `${base}-${i}-of-${n}`);
       manifestNames.add(path.basename(settings.manifestPath));

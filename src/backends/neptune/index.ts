@@ -1,70 +1,28 @@
-// The Neptune backend: resolves a Selection to files the way the official `neptune_query` client does
-// (fetch_experiments_table / fetch_series + download_files), and signs their storage paths for download.
-// Protocol reference: shared/protocols/neptune.md.
-import type { Source, SourceContext } from '../../core/source.ts';
-import type { RemoteFile, Selection } from '../../core/types.ts';
-import { Inputs } from '../../settings/input-names.ts';
-import { USER_AGENT } from '../../version.ts';
-import { NeptuneAuth } from './auth/access-tokens.ts';
-import { resolveBatchSizes, type NeptuneBatchSizes } from './api/batch-sizes.ts';
-import { NeptuneApi } from './api/neptune-api.ts';
-import { resolveNeptuneFiles, type NeptuneHandle } from './resolver.ts';
-import { containerMode, validateNeptuneSelection } from './selection.ts';
-import { SigningScheduler } from './download/signing-scheduler.ts';
-import { storageBridgeSigner, type SignTarget } from './api/storage-bridge.ts';
-import { locatorFor } from './download/storage-locator.ts';
-import { checkHttpUrl, parseNeptuneToken } from './auth/api-token.ts';
+// Neptune: File and File-series attributes of experiments or runs, as `neptune_query.download_files` finds and
+// lays them out (docs/protocols/neptune.md).
+import { describeNames } from '../../core/report/describe.ts';
+import type { SourceDefinition } from '../../core/source.ts';
+import { NEPTUNE_INPUTS } from './inputs.ts';
+import { createNeptuneSource } from './neptune-source.ts';
+import { readNeptuneSelection, type NeptuneSelection } from './selection.ts';
 
-export { parseNeptuneToken } from './auth/api-token.ts';
-export { validateNeptuneSelection } from './selection.ts';
-export { DEFAULT_BATCH_SIZES, type NeptuneBatchSizes } from './api/batch-sizes.ts';
+export const neptune: SourceDefinition<NeptuneSelection> = {
+  name: 'neptune',
+  secretVariables: ['NEPTUNE_API_TOKEN'],
+  inputs: NEPTUNE_INPUTS,
+  labels: { item: 'attribute' },
+  readSelection: readNeptuneSelection,
+  describe: describeNeptuneSelection,
+  project: (s) => s.project,
+  create: (selection, ctx) => createNeptuneSource(selection, ctx),
+};
 
-export interface NeptuneOptions {
-  /** The base64 JSON API token (§2.1). */
-  apiToken: string;
-  /** Overrides the token's api_url (self-hosted Neptune, emulator). */
-  apiUrl?: string;
-  /** Page and batch sizes; defaults from §8.3, overridable through the official NEPTUNE_QUERY_* variables. */
-  batchSizes?: Partial<NeptuneBatchSizes>;
-  /** Where the NEPTUNE_QUERY_* variables are read (default: process.env). */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Retrieval requests in flight at once (default 8). */
-  apiConcurrency?: number;
-}
-
-const DEFAULT_API_CONCURRENCY = 8;
-
-function signTargetOf(file: RemoteFile): SignTarget {
-  const handle = file.handle as Partial<NeptuneHandle> | null | undefined;
-  if (typeof handle?.path !== 'string' || typeof handle.projectIdentifier !== 'string') {
-    throw new TypeError(`the file ${file.container}/${file.attribute} was not resolved by the Neptune backend`);
-  }
-  return { path: handle.path, projectIdentifier: handle.projectIdentifier };
-}
-
-export function createNeptuneBackend(selection: Selection, options: NeptuneOptions, ctx: SourceContext): Source {
-  validateNeptuneSelection(selection);
-  const token = parseNeptuneToken(options.apiToken);
-  if (options.apiUrl !== undefined) checkHttpUrl(options.apiUrl, Inputs.apiUrl, 'the address');
-  // httpx joins `/api/...` onto api_url, keeping any path prefix it has (§2.1).
-  const baseUrl = (options.apiUrl ?? token.apiUrl).replace(/\/+$/, '');
-  const sizes = resolveBatchSizes(options.batchSizes, options.env ?? process.env);
-  const auth = new NeptuneAuth({ api: ctx.api, baseUrl, apiToken: options.apiToken.trim(), userAgent: USER_AGENT, log: ctx.log });
-  const api = new NeptuneApi({
-    api: ctx.api,
-    auth,
-    baseUrl,
-    project: selection.project,
-    userAgent: USER_AGENT,
-    clientFunction: containerMode(selection) === 'runs' ? 'runs.download_files' : 'download_files',
-    concurrency: options.apiConcurrency ?? DEFAULT_API_CONCURRENCY,
-  });
-  const urls = new SigningScheduler(storageBridgeSigner(api), { batchSize: sizes.filesPerSigning });
-
-  return {
-    name: 'neptune',
-    resolve: () => resolveNeptuneFiles({ api, selection, sizes, log: ctx.log }),
-    prepare: (files) => urls.prepare(files.map(signTargetOf)),
-    locate: async (file, renew) => locatorFor(await urls.get(signTargetOf(file), renew)),
-  };
+function describeNeptuneSelection(s: NeptuneSelection): string {
+  const parts = [`neptune project '${s.project}'`];
+  if (s.names) parts.push(`${s.mode} ${describeNames(s.names)}`);
+  if (s.filter) parts.push(`filter ${s.filter.text}`);
+  if (s.attributes) parts.push(`attributes ${describeNames(s.attributes)}`);
+  if (s.stepRange) parts.push(`steps ${s.stepRange.from ?? ''}:${s.stepRange.to ?? ''}`);
+  if (s.tail !== undefined) parts.push(`last ${s.tail} steps`);
+  return parts.join(', ');
 }

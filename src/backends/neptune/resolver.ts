@@ -3,8 +3,8 @@
 // file-series types) → file values and series points → RemoteFiles. Only one search page of files is held.
 import { InputError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { RemoteFile, Selection } from '../../core/types.ts';
-import { Inputs } from '../../settings/input-names.ts';
+import type { RemoteFile } from '../../core/types.ts';
+import { NeptuneInputs as Inputs } from './inputs.ts';
 import { attributeNameFilters, fetchAttributeDefinitions, type AttributeDefinition } from './api/attribute-definitions.ts';
 import { fetchFileValues, type FileRef } from './api/attribute-values.ts';
 import type { NeptuneBatchSizes } from './api/batch-sizes.ts';
@@ -14,13 +14,14 @@ import type { NeptuneApi } from './api/neptune-api.ts';
 import { ALL_ATTRIBUTE_TYPES, backendType, renderNql } from './query/nql.ts';
 import { exactNamesRegex } from './query/python-re-escape.ts';
 import { labelAttribute, searchContainers, type Container, type ContainerMode } from './api/search.ts';
-import { buildQuery } from './selection.ts';
+import { buildQuery } from './query/query.ts';
+import type { NeptuneSelection } from './selection.ts';
 import { fetchFileSeries, type SeriesPair } from './api/series.ts';
 import { inferAttributeTypes } from './query/type-inference.ts';
 
 export interface ResolveDeps {
   api: NeptuneApi;
-  selection: Selection;
+  selection: NeptuneSelection;
   sizes: NeptuneBatchSizes;
   log: Logger;
 }

@@ -1,7 +1,7 @@
 // The W&B API key: checked locally the way the official client checks it before any request, and turned into
 // the Basic credential it sends (wandb.md §1 "Key format", "How the key is sent").
 import { InputError, registerSecret } from '../../core/errors.ts';
-import { Inputs } from '../../settings/input-names.ts';
+import { WandbInputs as Inputs } from './inputs.ts';
 
 /** Three base64url segments: accepted as is by the client (identity tokens); the signature may be empty. */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

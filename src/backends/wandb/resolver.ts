@@ -9,7 +9,7 @@ import { orderedPool } from '../../core/concurrency/ordered-pool.ts';
 import { PageStream } from '../../core/paging/page-stream.ts';
 import { listRunFiles, type FileNode } from './run-files.ts';
 import { fetchRun, listRuns, projectLabel, RunNotFoundError, type ProjectPath } from './runs.ts';
-import type { WandbPlan } from './selection.ts';
+import type { WandbSelection } from './selection.ts';
 import { fetchDefaultEntity } from './viewer.ts';
 
 /** Runs whose files are listed at the same time (each run's pages stay sequential). */
@@ -24,11 +24,11 @@ async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
 }
 
 export class WandbResolver {
-  private readonly plan: WandbPlan;
+  private readonly plan: WandbSelection;
   private readonly gql: WandbGraphqlClient;
   private readonly log: Logger;
 
-  constructor(plan: WandbPlan, gql: WandbGraphqlClient, log: Logger) {
+  constructor(plan: WandbSelection, gql: WandbGraphqlClient, log: Logger) {
     this.plan = plan;
     this.gql = gql;
     this.log = log;
@@ -85,7 +85,10 @@ export class WandbResolver {
   }
 
   private async filesOf(path: ProjectPath, runId: string, out: PageStream<RemoteFile[]>): Promise<void> {
-    const { fileNames, pattern, fileMatches, perPage } = this.plan;
+    const { files, perPage } = this.plan;
+    const fileNames = files.kind === 'names' ? files.names : [];
+    const pattern = files.kind === 'pattern' ? files.pattern : null;
+    const fileMatches = files.kind === 'regex' || files.kind === 'pattern' ? files.matches : undefined;
     const wanted = new Set(fileNames);
     const found = new Set<string>();
     try {

@@ -1,27 +1,33 @@
-// Checks a W&B selection and options without any network call, and turns them into what the resolver
-// needs. Every problem is an InputError naming the input (or flag) to change.
+// What the user asked of W&B, read from the inputs with every check that needs no network (wandb.md §1, §2):
+// the key and the server, entity/project, runs by id, regex or filter, and files by name, pattern or regex.
 import { InputError } from '../../core/errors.ts';
-import type { Selection } from '../../core/types.ts';
-import { Inputs } from '../../settings/input-names.ts';
+import type { InputEnvironment, InputReader } from '../../core/inputs/input-spec.ts';
+import { readHttpUrl, readInteger, readNameSelector, readProjectPath, readWithFallback } from '../../core/inputs/input-values.ts';
+import { compileNameMatcher, type NameMatcher } from '../../core/names/name-matcher.ts';
+import { describeNames } from '../../core/report/describe.ts';
 import { DEFAULT_BASE_URL, normaliseBaseUrl } from './graphql/graphql-client.ts';
+import { WandbInputs as Inputs } from './inputs.ts';
 import { checkApiKey } from './key.ts';
-import { compileNameRegex, type NameMatcher } from '../../core/names/name-matcher.ts';
-
-export interface WandbOptions {
-  apiKey: string;
-  /** Default https://api.wandb.ai; the settings fill it from api-url or WANDB_BASE_URL. */
-  baseUrl?: string;
-  /** Page size of Runs and RunFiles: default 50 as the client (§6), at most 1000. */
-  perPage?: number;
-}
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
 
 export type RunChoice = { kind: 'all' } | { kind: 'ids'; ids: string[] } | { kind: 'regex'; matches: NameMatcher };
 
-export interface WandbPlan {
+export type FileChoice =
+  | { kind: 'all' }
+  /** Exact names, asked of the server (`fileNames`). */
+  | { kind: 'names'; names: string[] }
+  /** A SQL LIKE pattern, matched by the server (§2.3), and optionally a regex matched here over what it lists. */
+  | { kind: 'pattern'; pattern: string; matches?: NameMatcher }
+  /** Matched here over the listed names (`files: regex:…`). */
+  | { kind: 'regex'; matches: NameMatcher };
+
+export interface WandbSelection {
+  source: 'wandb';
+  apiKey: string;
   baseUrl: string;
+  /** Page size of Runs and RunFiles: default 50 as the client (§6), at most 1000. */
   perPage: number;
   /** null: the viewer's default entity (§2.0). */
   entity: string | null;
@@ -29,90 +35,88 @@ export interface WandbPlan {
   runs: RunChoice;
   /** The user's filter as JSON text, or null. */
   filter: string | null;
-  fileNames: string[];
-  pattern: string | null;
-  /** Client-side filter over file names (`files: regex:…`). */
-  fileMatches: NameMatcher | null;
+  files: FileChoice;
+  /** The selection in words (from the inputs as given). */
+  description: string;
+  /** `entity/project` or `project`, as given. */
+  projectAsGiven: string;
 }
 
 /** The official client's message (wandb.md §2.3), raised when names and a pattern are both given. */
 export const NAMES_AND_PATTERN_MESSAGE =
   'Querying for files by both names and pattern is not supported. Please provide either a list of names or a pattern to match.';
 
-export function planWandbSelection(selection: Selection, options: WandbOptions): WandbPlan {
-  checkApiKey(options.apiKey);
-  if (selection.experiments) throw new InputError(Inputs.experiments, "is for Neptune; W&B selects with 'runs' and 'filter'.");
-  if (selection.stepRange) throw new InputError(Inputs.stepRange, 'steps exist only for Neptune file series.');
-  if (selection.tail !== undefined) throw new InputError(Inputs.tail, 'steps exist only for Neptune file series.');
+export function readWandbSelection(read: InputReader, { env }: InputEnvironment): WandbSelection {
+  const apiKey = readWithFallback(read, Inputs.apiToken, env, ['WANDB_API_KEY']);
+  if (apiKey === '') throw new InputError(Inputs.apiToken, 'no credential given. Pass api-token (from a secret) or set WANDB_API_KEY.');
+  checkApiKey(apiKey);
+  const baseUrl = readBaseUrl(readWithFallback(read, Inputs.apiUrl, env, ['WANDB_BASE_URL']) || DEFAULT_BASE_URL);
+  const projectAsGiven = read(Inputs.project) || projectFromEnvironment(env);
+  if (projectAsGiven === '')
+    throw new InputError(Inputs.project, 'is required: give entity/project, or set WANDB_PROJECT (and WANDB_ENTITY).');
+  const { first: entity, second: project } = readProjectPath(projectAsGiven, Inputs.project, 'entity/project (or just project)', true);
 
-  const plan: WandbPlan = {
-    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL),
-    perPage: checkPerPage(options.perPage),
-    ...splitProject(selection.project),
-    runs: { kind: 'all' },
-    filter: selection.filter === undefined ? null : checkFilter(selection.filter),
-    fileNames: [],
-    pattern: null,
-    fileMatches: null,
+  const runsSelector = readNameSelector(read(Inputs.runs), Inputs.runs);
+  const filterText = read(Inputs.filter);
+  const fileSelector = readNameSelector(read(Inputs.files), Inputs.files);
+  const pattern = read(Inputs.pattern);
+  const description = [
+    `wandb project '${projectAsGiven}'`,
+    ...(runsSelector ? [`runs ${describeNames(runsSelector)}`] : []),
+    ...(filterText ? [`filter ${filterText}`] : []),
+    ...(fileSelector ? [`files ${describeNames(fileSelector)}`] : []),
+    ...(pattern ? [`pattern '${pattern}'`] : []),
+  ].join(', ');
+  return {
+    source: 'wandb',
+    apiKey,
+    baseUrl,
+    perPage: readInteger(read(Inputs.perPage), Inputs.perPage, 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE,
+    entity: entity ?? null,
+    project,
+    runs:
+      runsSelector === undefined
+        ? { kind: 'all' }
+        : runsSelector.kind === 'names'
+          ? { kind: 'ids', ids: runsSelector.names }
+          : { kind: 'regex', matches: compileNameMatcher(runsSelector.pattern, Inputs.runs) },
+    filter: filterText === '' ? null : readFilter(filterText),
+    files: readFileChoice(fileSelector, pattern),
+    description,
+    projectAsGiven,
   };
-
-  const runs = selection.runs;
-  if (runs?.kind === 'names') {
-    if (runs.names.length === 0) throw new InputError(Inputs.runs, 'lists no run id.');
-    plan.runs = { kind: 'ids', ids: runs.names };
-  } else if (runs?.kind === 'regex') {
-    plan.runs = { kind: 'regex', matches: compileNameRegex(runs.pattern, Inputs.runs) };
-  }
-
-  const files = selection.attributes;
-  if (files?.kind === 'names' && files.names.length === 0) throw new InputError(Inputs.files, 'lists no file name.');
-  if (selection.pattern !== undefined) {
-    if (files?.kind === 'names') throw new InputError(Inputs.pattern, NAMES_AND_PATTERN_MESSAGE);
-    if (selection.pattern === '') throw new InputError(Inputs.pattern, "is empty; use '%' for every file, or leave it out.");
-    plan.pattern = selection.pattern;
-  }
-  if (files?.kind === 'names') plan.fileNames = files.names;
-  if (files?.kind === 'regex') plan.fileMatches = compileNameRegex(files.pattern, Inputs.files);
-  return plan;
 }
 
-function splitProject(value: string): { entity: string | null; project: string } {
-  const parts = value.trim().split('/');
-  const bad = (): InputError => new InputError(Inputs.project, `'${value}' is not of the form entity/project (or just project).`);
-  if (parts.length > 2 || parts.some((p) => p.trim() === '')) throw bad();
-  const [first = '', second] = parts.map((p) => p.trim());
-  return second === undefined ? { entity: null, project: first } : { entity: first, project: second };
+/** WANDB_ENTITY/WANDB_PROJECT, as the client reads them; '' when no project is set. */
+function projectFromEnvironment(env: NodeJS.ProcessEnv): string {
+  const name = env.WANDB_PROJECT?.trim() ?? '';
+  const entity = env.WANDB_ENTITY?.trim() ?? '';
+  return name === '' ? '' : entity === '' ? name : `${entity}/${name}`;
+}
+
+function readFileChoice(selector: ReturnType<typeof readNameSelector>, pattern: string): FileChoice {
+  if (pattern !== '') {
+    if (selector?.kind === 'names') throw new InputError(Inputs.pattern, NAMES_AND_PATTERN_MESSAGE);
+    if (selector?.kind === 'regex') return { kind: 'pattern', pattern, matches: compileNameMatcher(selector.pattern, Inputs.files) };
+    return { kind: 'pattern', pattern };
+  }
+  if (selector === undefined) return { kind: 'all' };
+  if (selector.kind === 'names') return { kind: 'names', names: selector.names };
+  return { kind: 'regex', matches: compileNameMatcher(selector.pattern, Inputs.files) };
 }
 
 /** §1 "Base URL": http(s), trailing `/` stripped; a wandb.ai address must be an https `api.` host. */
-function checkBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(Inputs.apiUrl, `'${value}' is not a URL; give e.g. https://api.wandb.ai.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(Inputs.apiUrl, `'${value}' must be an http(s) URL.`);
-  if (url.username !== '' || url.password !== '')
-    throw new InputError(Inputs.apiUrl, 'must not contain credentials; pass the key as api-token.');
+function readBaseUrl(value: string): string {
+  const url = readHttpUrl(value, Inputs.apiUrl, 'https://api.wandb.ai');
   const host = url.hostname.toLowerCase();
   if ((host === 'wandb.ai' || host.endsWith('.wandb.ai')) && (!host.includes('api.') || url.protocol !== 'https:')) {
     throw new InputError(Inputs.apiUrl, `'${value}' is the W&B web address; the API is https://api.wandb.ai.`);
   }
-  if (url.search !== '' || url.hash !== '') throw new InputError(Inputs.apiUrl, `'${value}' must not have a query or fragment.`);
   return normaliseBaseUrl(url.toString());
 }
 
-function checkPerPage(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_PER_PAGE;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PER_PAGE) {
-    throw new InputError(Inputs.perPage, `must be a whole number from 1 to ${MAX_PER_PAGE}, not ${value}.`);
-  }
-  return value;
-}
-
 /** §2.2: a MongoDB-style object, sent as JSON text. Anything else cannot be a `filters` value. */
-function checkFilter(text: string): string {
+function readFilter(text: string): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -2,7 +2,7 @@
 // `GetDefaultEntity` operation (wandb.md §2.0 "Path parsing"). WANDB_ENTITY is folded into `project` by the
 // settings before we get here, so this runs only when neither gave an entity.
 import { AuthenticationError, InputError } from '../../core/errors.ts';
-import { Inputs } from '../../settings/input-names.ts';
+import { WandbInputs as Inputs } from './inputs.ts';
 import { isObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
 import { GET_DEFAULT_ENTITY_QUERY } from './graphql/queries.ts';
 

@@ -7,7 +7,8 @@ import type { Source } from '../source.ts';
 import { AuthenticationError, CancelledError, FilesystemError, redact } from '../errors.ts';
 import { type FolderMaker, inspectExisting, isDiskFullError, type TempFiles } from './local-files.ts';
 import { RetryBudget, sleep, type RetryPolicy } from '../http/retry-policy.ts';
-import { AttemptError, fetchToFile, type FetchContext } from './storage-fetch.ts';
+import { AttemptError } from './attempt-error.ts';
+import { fetchToFile, type FetchContext } from './storage-fetch.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
 
 export interface FileDownloadContext extends FetchContext {

@@ -5,7 +5,9 @@ import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { request, type Dispatcher } from 'undici';
-import type { FailureKind, Locator, StorageAnswer } from '../source.ts';
+import type { Locator, StorageAnswer } from '../source.ts';
+import { AttemptError } from './attempt-error.ts';
+
 import { firstHeader, headerRecord } from '../http/headers.ts';
 import { isTransientNetworkError } from '../http/network-errors.ts';
 import { isDiskFullError } from './local-files.ts';
@@ -13,20 +15,6 @@ import { parseRetryAfter } from '../http/retry-policy.ts';
 
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_BYTES = 4096;
-
-/** A failed attempt, with what the retry loop should do about it. */
-export class AttemptError extends Error {
-  readonly kind: FailureKind;
-  readonly retryAfterMs: number | undefined;
-  readonly status: number | undefined;
-  constructor(kind: FailureKind, message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.name = 'AttemptError';
-    this.kind = kind;
-    this.status = options.status;
-    this.retryAfterMs = options.retryAfterMs;
-  }
-}
 
 export interface FetchOutcome {
   bytes: number;

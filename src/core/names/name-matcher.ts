@@ -1,13 +1,13 @@
-// `regex:<pattern>` for W&B runs and files, matched here (the W&B API has no regex over ids or file names).
-// The syntax is the one every list input of this tool documents: the official Neptune client's "extended
-// regex" (`a & !b | c`, neptune.md §4.2), parsed by the Neptune backend's parser so both backends agree.
-// Each part is a JavaScript RegExp that matches anywhere in the value (like RE2 partial matching).
+// `regex:<pattern>` matched by this tool over names a tracker lists (for trackers whose API has no regex over
+// them). The syntax is the one every list input documents: the official Neptune client's "extended regex"
+// (`a & !b | c`, neptune.md §4.2), parsed by extended-regex.ts so every source agrees. Each part is a
+// JavaScript RegExp that matches anywhere in the value (like RE2 partial matching).
 import { InputError } from '../errors.ts';
 import { parseExtendedRegex } from './extended-regex.ts';
 
 export type NameMatcher = (value: string) => boolean;
 
-export function compileNameRegex(pattern: string, input: string): NameMatcher {
+export function compileNameMatcher(pattern: string, input: string): NameMatcher {
   const compile = (part: string): RegExp => {
     if (part === '') throw new InputError(input, `'regex:${pattern}' has an empty part around '&', '|' or '!'.`);
     try {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BackendName, ContainerKind, FileResult, FileStatus, Shard } from '../types.ts';
+import type { ContainerKind, FileResult, FileStatus, Shard } from '../types.ts';
 
 export const MANIFEST_FILE_NAME = 'manifest.json';
 
@@ -23,7 +23,7 @@ export function reservedManifestNames(shard: Shard | undefined): string[] {
 }
 
 export interface ManifestRecord {
-  backend: BackendName;
+  backend: string;
   project: string;
   containerKind: ContainerKind;
   container: string;
@@ -54,7 +54,7 @@ export interface Totals {
 export interface Manifest {
   tool: 'download-experiment-files';
   formatVersion: 1;
-  backend: BackendName;
+  backend: string;
   project: string;
   destination: string;
   dryRun: boolean;
@@ -93,7 +93,7 @@ export function computeTotals(results: readonly FileResult[]): Totals {
 }
 
 export function buildManifest(
-  meta: { backend: BackendName; project: string; destination: string; dryRun: boolean; shard: Shard | undefined },
+  meta: { backend: string; project: string; destination: string; dryRun: boolean; shard: Shard | undefined },
   results: readonly FileResult[],
   now: Date = new Date(),
 ): Manifest {

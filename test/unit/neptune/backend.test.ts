@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import { createNeptuneBackend, type NeptuneOptions } from '../../../src/backends/neptune/index.ts';
+import { createNeptuneSource, type NeptuneSourceOptions } from '../../../src/backends/neptune/neptune-source.ts';
+import { readNeptuneSelection } from '../../../src/backends/neptune/selection.ts';
 import { ApiClient } from '../../../src/core/http/api-client.ts';
 import type { Source, SourceContext } from '../../../src/core/source.ts';
 import { AccessDeniedError, AuthenticationError, InputError, NotFoundError } from '../../../src/core/errors.ts';
 import type { Logger } from '../../../src/core/logger.ts';
-import type { RemoteFile, Selection } from '../../../src/core/types.ts';
+import type { RemoteFile } from '../../../src/core/types.ts';
 import { USER_AGENT } from '../../../src/version.ts';
 import { startFakeNeptune, type FakeNeptune, type FakeRun } from './fake-neptune.ts';
 
@@ -55,11 +56,14 @@ afterEach(() => {
   warnings.length = 0;
 });
 
-function backendFor(selection: Partial<Selection>, options: Partial<NeptuneOptions> = {}): Source {
+/** The source as the inputs (strings, as the action reads them) select it. */
+function backendFor(inputs: Record<string, string>, options: NeptuneSourceOptions = {}): Source {
   const signal = new AbortController().signal;
   const api = new ApiClient({ dispatcher, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 500 }, signal, log });
   const ctx: SourceContext = { api, log, signal };
-  return createNeptuneBackend({ backend: 'neptune', project: PROJECT, ...selection }, { apiToken: fake.token, env: {}, ...options }, ctx);
+  const given: Record<string, string> = { project: PROJECT, 'api-token': fake.token, ...inputs };
+  const selection = readNeptuneSelection((name) => given[name] ?? '', { env: {}, baseDirectory: '/' });
+  return createNeptuneSource(selection, ctx, options);
 }
 
 async function resolveAll(backend: Source): Promise<RemoteFile[]> {
@@ -72,7 +76,7 @@ const describeFiles = (files: RemoteFile[]) => files.map((f) => `${f.container} 
 
 describe('resolution', () => {
   it('sends the captured search body of §4.1 and the headers of §1', async () => {
-    await resolveAll(backendFor({ experiments: { kind: 'names', names: ['exp-a'] } }));
+    await resolveAll(backendFor({ experiments: 'exp-a' }));
     const [search] = fake.of(SEARCH);
     assert.equal(
       search?.body,
@@ -169,9 +173,7 @@ describe('resolution', () => {
   });
 
   it('runs mode: every run, custom run ids as containers, RUN lineage, runs.download_files', async () => {
-    const files = await resolveAll(
-      backendFor({ runs: { kind: 'names', names: ['run-b0', 'run-b1'] }, attributes: { kind: 'names', names: ['files/model.bin'] } }),
-    );
+    const files = await resolveAll(backendFor({ runs: 'run-b0\nrun-b1', attributes: 'files/model.bin' }));
     assert.deepEqual(describeFiles(files), [
       'run-b1 files/model.bin - run-b1/files/model_bin.bin',
       'run-b0 files/model.bin - run-b0/files/model_bin.png',
@@ -189,9 +191,7 @@ describe('resolution', () => {
 
   it('step range and tail go to the series request', async () => {
     fake.seriesPageSize = 10;
-    const files = await resolveAll(
-      backendFor({ attributes: { kind: 'regex', pattern: '^images/pred' }, stepRange: { from: 2, to: null }, tail: 2 }),
-    );
+    const files = await resolveAll(backendFor({ attributes: 'regex:^images/pred', 'step-range': '2:', tail: '2' }));
     assert.deepEqual(
       files.map((f) => f.step),
       [4, 5],
@@ -203,7 +203,7 @@ describe('resolution', () => {
   });
 
   it('pages the search with offsets while pages come back full', async () => {
-    await resolveAll(backendFor({ runs: { kind: 'regex', pattern: '.' } }, { batchSizes: { searchPage: 1 } }));
+    await resolveAll(backendFor({ runs: 'regex:.' }, { batchSizes: { searchPage: 1 } }));
     assert.deepEqual(
       fake.of(SEARCH).map((r) => JSON.parse(r.body).pagination),
       [
@@ -245,7 +245,7 @@ describe('resolution', () => {
   it('a step range without any file series is an input error, raised before any page of files', async () => {
     const pages: RemoteFile[][] = [];
     const listing = async (): Promise<void> => {
-      const backend = backendFor({ attributes: { kind: 'names', names: ['files/model.bin'] }, stepRange: { from: 1, to: 2 } });
+      const backend = backendFor({ attributes: 'files/model.bin', 'step-range': '1:2' });
       for await (const page of backend.resolve()) pages.push(page);
     };
     await assert.rejects(listing(), (e: unknown) => e instanceof InputError && e.input === 'step-range');
@@ -256,7 +256,7 @@ describe('resolution', () => {
   it('a regex the server rejects is an input error on attributes', async () => {
     fake.overrides.push({ path: DEFINITIONS, status: 400, body: '{"code":400,"message":"Invalid regex"}' });
     await assert.rejects(
-      resolveAll(backendFor({ attributes: { kind: 'regex', pattern: '(' } })),
+      resolveAll(backendFor({ attributes: 'regex:(' })),
       (e: unknown) => e instanceof InputError && e.input === 'attributes' && /Invalid regex/.test(e.message),
     );
   });
@@ -265,7 +265,7 @@ describe('resolution', () => {
 describe('authentication', () => {
   it('refreshes through the issuer when the access token is about to expire', async () => {
     fake.accessTtl = 10; // < 30 s: every request renews (§2.3)
-    await resolveAll(backendFor({ experiments: { kind: 'names', names: ['exp-b'] } }));
+    await resolveAll(backendFor({ experiments: 'exp-b' }));
     const refreshes = fake.of(REFRESH);
     assert.ok(refreshes.length >= 2, `${refreshes.length} refreshes`);
     const form = new URLSearchParams(refreshes[0]?.body);
@@ -280,13 +280,13 @@ describe('authentication', () => {
   it('exchanges the API token again when the refresh fails', async () => {
     fake.accessTtl = 10;
     fake.overrides.push({ path: REFRESH, status: 400, body: '{"error":"invalid_grant"}' });
-    await resolveAll(backendFor({ experiments: { kind: 'names', names: ['exp-b'] } }));
+    await resolveAll(backendFor({ experiments: 'exp-b' }));
     assert.equal(fake.of(EXCHANGE).length, 2);
   });
 
   it('one 401 on a data endpoint renews the token and retries; a second is an AuthenticationError', async () => {
     fake.overrides.push({ path: SEARCH, status: 401 });
-    await resolveAll(backendFor({ experiments: { kind: 'names', names: ['exp-b'] } }));
+    await resolveAll(backendFor({ experiments: 'exp-b' }));
     assert.equal(fake.of(SEARCH).length, 2);
     assert.equal(fake.of(REFRESH).length, 1);
 
@@ -296,7 +296,7 @@ describe('authentication', () => {
 
   it('a rejected API token says what to check and never shows the token', async () => {
     const bad = Buffer.from(JSON.stringify({ api_url: fake.origin, api_key: 'wrong-key-000000' })).toString('base64');
-    await assert.rejects(resolveAll(backendFor({}, { apiToken: bad })), (e: unknown) => {
+    await assert.rejects(resolveAll(backendFor({ 'api-token': bad })), (e: unknown) => {
       assert.ok(e instanceof AuthenticationError);
       assert.match(e.message, /rejected the API token \(HTTP 401\)/);
       assert.ok(!e.message.includes(bad) && !e.message.includes('wrong-key'));
@@ -316,9 +316,7 @@ describe('errors', () => {
   });
   it('apiUrl overrides the token address', async () => {
     const elsewhere = Buffer.from(JSON.stringify({ api_url: 'http://127.0.0.1:9', api_key: 'fake-api-key-0001' })).toString('base64');
-    const files = await resolveAll(
-      backendFor({ experiments: { kind: 'names', names: ['exp-b'] } }, { apiToken: elsewhere, apiUrl: `${fake.origin}/` }),
-    );
+    const files = await resolveAll(backendFor({ experiments: 'exp-b', 'api-token': elsewhere, 'api-url': `${fake.origin}/` }));
     assert.deepEqual(describeFiles(files), ['exp-b files/model.bin - exp-b/files/model_bin.bin']);
   });
 });

@@ -4,10 +4,13 @@ import { describe, it } from 'node:test';
 import { compileFilter } from '../../../src/backends/neptune/query/filter-compile.ts';
 import { parseFilter } from '../../../src/backends/neptune/query/filter-language.ts';
 import { filterAttributes, nameSelectorFilter, renderNql, valuePredicate } from '../../../src/backends/neptune/query/nql.ts';
-import { buildQuery } from '../../../src/backends/neptune/selection.ts';
-import type { Selection } from '../../../src/core/types.ts';
+import { buildQuery as buildQueryOf } from '../../../src/backends/neptune/query/query.ts';
+import { readNeptuneSelection } from '../../../src/backends/neptune/selection.ts';
 
-const base: Selection = { backend: 'neptune', project: 'ws/proj' };
+const base = { 'api-token': Buffer.from(JSON.stringify({ api_url: 'https://n.example.com' })).toString('base64'), project: 'ws/proj' };
+/** The query of a selection given as inputs (the strings the action reads). */
+const buildQuery = (inputs: Record<string, string>) =>
+  buildQueryOf(readNeptuneSelection((name) => inputs[name] ?? '', { env: {}, baseDirectory: '/' }));
 
 describe('selectors (§4.2 table)', () => {
   it('names list, experiments and runs', () => {
@@ -41,7 +44,7 @@ describe('selectors (§4.2 table)', () => {
     );
   });
   it('the captured search body of §4.1 (experiments=["exp-a"])', () => {
-    const query = buildQuery({ ...base, experiments: { kind: 'names', names: ['exp-a'] } });
+    const query = buildQuery({ ...base, experiments: 'exp-a' });
     assert.equal(JSON.stringify({ query: renderNql(query.filter!) }), '{"query":"(`sys/name`:string == \\"exp-a\\")"}');
   });
 });
@@ -67,14 +70,14 @@ describe('rendering rules', () => {
 
 describe('selector and filter together', () => {
   it('names AND filter, as Filter.name([...]) & filter', () => {
-    const query = buildQuery({ ...base, experiments: { kind: 'names', names: ['a', 'b'] }, filter: 'sys/failed == false' });
+    const query = buildQuery({ ...base, experiments: 'a\nb', filter: 'sys/failed == false' });
     for (const attribute of filterAttributes(query.filter!)) attribute.type ??= 'bool';
     assert.equal(renderNql(query.filter!), '((`sys/name`:string == "a") OR (`sys/name`:string == "b")) AND (`sys/failed`:bool == "False")');
     assert.equal(query.mode, 'experiments');
     assert.deepEqual(query.inputs, ['experiments', 'filter']);
   });
   it('runs regex AND filter', () => {
-    const query = buildQuery({ ...base, runs: { kind: 'regex', pattern: '^r' }, filter: 'x:int > 3' });
+    const query = buildQuery({ ...base, runs: 'regex:^r', filter: 'x:int > 3' });
     assert.equal(renderNql(query.filter!), '(((`sys/custom_run_id`:string MATCHES "^r"))) AND (`x`:int > "3")');
     assert.equal(query.mode, 'runs');
   });

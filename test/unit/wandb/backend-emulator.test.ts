@@ -13,9 +13,11 @@ import { createDispatcher } from '../../../src/core/http/dispatcher.ts';
 import type { Logger } from '../../../src/core/logger.ts';
 import type { RetryPolicy } from '../../../src/core/http/retry-policy.ts';
 import { runPipeline } from '../../../src/core/pipeline.ts';
-import { AttemptError, fetchToFile } from '../../../src/core/download/storage-fetch.ts';
-import type { RemoteFile, Selection } from '../../../src/core/types.ts';
-import { createWandbBackend, type WandbOptions } from '../../../src/backends/wandb/index.ts';
+import { AttemptError } from '../../../src/core/download/attempt-error.ts';
+import { fetchToFile } from '../../../src/core/download/storage-fetch.ts';
+import type { RemoteFile } from '../../../src/core/types.ts';
+import { readWandbSelection, type WandbSelection } from '../../../src/backends/wandb/selection.ts';
+import { createWandbSource } from '../../../src/backends/wandb/wandb-source.ts';
 import { startEmulators, type RunningEmulators } from '../../emulators/start.ts';
 import { sampleFixture, SAMPLE_API_KEY } from '../../emulators/wandb/sample-fixture.ts';
 
@@ -40,16 +42,18 @@ interface Harness {
   warnings: string[];
 }
 
-function harness(selection: Partial<Selection>, options: Partial<WandbOptions> = {}): Harness {
+/** The source as the inputs (strings, as the action reads them) select it. */
+function selectionOf(inputs: Record<string, string>, url = emu.wandb?.url ?? ''): WandbSelection {
+  const given: Record<string, string> = { project: 'alice/vision', 'api-token': SAMPLE_API_KEY, 'api-url': url, ...inputs };
+  return readWandbSelection((name) => given[name] ?? '', { env: {}, baseDirectory: '/' });
+}
+
+function harness(inputs: Record<string, string>): Harness {
   const warnings: string[] = [];
   const log: Logger = { debug: () => {}, info: () => {}, warning: (m) => warnings.push(m), error: () => {} };
   const signal = new AbortController().signal;
   const api = new ApiClient({ dispatcher, retry, signal, log });
-  const backend = createWandbBackend(
-    { backend: 'wandb', project: 'alice/vision', ...selection },
-    { apiKey: SAMPLE_API_KEY, baseUrl: emu.wandb?.url, ...options },
-    { api, log, signal },
-  );
+  const backend = createWandbSource(selectionOf(inputs), { api, log, signal });
   return { backend, api, warnings };
 }
 
@@ -84,35 +88,35 @@ describe('resolving', () => {
   });
 
   it('pages runs and files by per-page: ceil(n / per-page) requests each', async () => {
-    const h = harness({}, { perPage: 2 });
+    const h = harness({ 'per-page': '2' });
     assert.equal((await resolveAll(h)).length, 16);
     assert.deepEqual(counts(h), { Runs: 2, RunFiles: 3 + 2 + 4 });
   });
 
   it("takes the entity from the viewer when the project names none (the client's GetDefaultEntity)", async () => {
-    const h = harness({ project: 'vision', runs: { kind: 'names', names: ['e5f6g7h8'] } });
+    const h = harness({ project: 'vision', runs: 'e5f6g7h8' });
     const files = await resolveAll(h);
     assert.deepEqual(counts(h), { GetDefaultEntity: 1, Run: 1, RunFiles: 1 });
     assert.equal(files[0]?.project, 'alice/vision');
   });
 
   it('looks named runs up with the Run query, and names an unknown run and its project', async () => {
-    const h = harness({ runs: { kind: 'names', names: ['i9j0k1l2', 'a1b2c3d4'] } });
+    const h = harness({ runs: 'i9j0k1l2\na1b2c3d4' });
     const files = await resolveAll(h);
     assert.deepEqual([...new Set(files.map((f) => f.container))], ['i9j0k1l2', 'a1b2c3d4'], 'in the order given');
     assert.deepEqual(counts(h), { Run: 2, RunFiles: 2 });
     await assert.rejects(
-      resolveAll(harness({ runs: { kind: 'names', names: ['a1b2c3d4', 'nope1234'] } })),
+      resolveAll(harness({ runs: 'a1b2c3d4\nnope1234' })),
       (e: unknown) => e instanceof NotFoundError && /'nope1234'/.test(e.message) && /alice\/vision/.test(e.message),
     );
   });
 
   it('matches a regex against run ids and display names, with the filter passed to Runs', async () => {
-    const byDisplay = await resolveAll(harness({ runs: { kind: 'regex', pattern: '^bright & !star' } }));
+    const byDisplay = await resolveAll(harness({ runs: 'regex:^bright & !star' }));
     assert.deepEqual([...new Set(byDisplay.map((f) => f.container))], ['a1b2c3d4']);
-    const byId = await resolveAll(harness({ runs: { kind: 'regex', pattern: '^e5f6' } }));
+    const byId = await resolveAll(harness({ runs: 'regex:^e5f6' }));
     assert.deepEqual([...new Set(byId.map((f) => f.container))], ['e5f6g7h8']);
-    const filtered = await resolveAll(harness({ runs: { kind: 'regex', pattern: '^bright' }, filter: '{"config.lr": {"$gt": 0.2}}' }));
+    const filtered = await resolveAll(harness({ runs: 'regex:^bright', filter: '{"config.lr": {"$gt": 0.2}}' }));
     assert.deepEqual([...new Set(filtered.map((f) => f.container))], ['i9j0k1l2']);
   });
 
@@ -123,7 +127,7 @@ describe('resolving', () => {
   });
 
   it('intersects named runs with a filter on the server, and warns about ids left out', async () => {
-    const h = harness({ runs: { kind: 'names', names: ['a1b2c3d4', 'e5f6g7h8'] }, filter: '{"state": "finished"}' });
+    const h = harness({ runs: 'a1b2c3d4\ne5f6g7h8', filter: '{"state": "finished"}' });
     const files = await resolveAll(h);
     assert.deepEqual([...new Set(files.map((f) => f.container))], ['a1b2c3d4']);
     assert.deepEqual(counts(h), { Runs: 1, RunFiles: 1 });
@@ -131,17 +135,17 @@ describe('resolving', () => {
   });
 
   it('asks the server for file names, and warns about names a run lacks', async () => {
-    const h = harness({ runs: { kind: 'names', names: ['a1b2c3d4'] }, attributes: { kind: 'names', names: ['output.log', 'nope.txt'] } });
+    const h = harness({ runs: 'a1b2c3d4', files: 'output.log\nnope.txt' });
     assert.deepEqual(ids(await resolveAll(h)), ['a1b2c3d4/output.log']);
     assert.match(h.warnings.join('\n'), /no file named 'nope\.txt'/);
   });
 
   it('sends a LIKE pattern (a folder is `folder/%`) and filters a file regex client-side', async () => {
-    const folder = await resolveAll(harness({ runs: { kind: 'names', names: ['a1b2c3d4'] }, pattern: 'media/images/%' }));
+    const folder = await resolveAll(harness({ runs: 'a1b2c3d4', pattern: 'media/images/%' }));
     assert.deepEqual(ids(folder), ['a1b2c3d4/media/images/pred_0.png', 'a1b2c3d4/media/images/pred_1.png']);
-    const regex = await resolveAll(harness({ attributes: { kind: 'regex', pattern: '\\.(png|json)$ & !table' } }));
+    const regex = await resolveAll(harness({ files: 'regex:\\.(png|json)$ & !table' }));
     assert.deepEqual(ids(regex), ['a1b2c3d4/media/images/pred_0.png', 'a1b2c3d4/media/images/pred_1.png']);
-    const both = await resolveAll(harness({ attributes: { kind: 'regex', pattern: '_1' }, pattern: 'media/%' }));
+    const both = await resolveAll(harness({ files: 'regex:_1', pattern: 'media/%' }));
     assert.deepEqual(ids(both), ['a1b2c3d4/media/images/pred_1.png', 'a1b2c3d4/media/table_1.json']);
   });
 
@@ -163,19 +167,19 @@ describe('resolving', () => {
       (e: unknown) => e instanceof NotFoundError && /'alice\/nope'/.test(e.message),
     );
     await assert.rejects(
-      resolveAll(harness({ project: 'alice/nope', runs: { kind: 'names', names: ['x'] } })),
+      resolveAll(harness({ project: 'alice/nope', runs: 'x' })),
       (e: unknown) => e instanceof NotFoundError && /project 'alice\/nope'/.test(e.message),
     );
     const wrongKey = `local-${'w'.repeat(40)}`;
     await assert.rejects(
-      resolveAll(harness({}, { apiKey: wrongKey })),
+      resolveAll(harness({ 'api-token': wrongKey })),
       (e: unknown) => e instanceof AuthenticationError && !e.message.includes(wrongKey),
     );
   });
 
   it('survives a transient 503 on RunFiles (retried by the ApiClient)', async () => {
     emu.faults.add({ target: 'wandb-api', endpoint: 'RunFiles', action: { kind: 'status', status: 503 } });
-    const h = harness({ runs: { kind: 'names', names: ['a1b2c3d4'] } });
+    const h = harness({ runs: 'a1b2c3d4' });
     assert.equal((await resolveAll(h)).length, 6);
     assert.equal(counts(h).RunFiles, 2);
   });
@@ -183,7 +187,7 @@ describe('resolving', () => {
 
 describe('locating and downloading', () => {
   it('follows the 302 to storage with the key only on the API host', async () => {
-    const h = harness({ runs: { kind: 'names', names: ['a1b2c3d4'] }, attributes: { kind: 'names', names: ['config.yaml'] } });
+    const h = harness({ runs: 'a1b2c3d4', files: 'config.yaml' });
     const [file] = await resolveAll(h);
     assert.ok(file);
     emu.log.clear();
@@ -202,7 +206,7 @@ describe('locating and downloading', () => {
   });
 
   it('classifies an expired signature so that re-locating fetches a fresh one', async () => {
-    const h = harness({ runs: { kind: 'names', names: ['a1b2c3d4'] }, attributes: { kind: 'names', names: ['output.log'] } });
+    const h = harness({ runs: 'a1b2c3d4', files: 'output.log' });
     const [file] = await resolveAll(h);
     assert.ok(file);
     emu.faults.add({ target: 'storage', action: { kind: 'expire' } });
@@ -271,11 +275,7 @@ describe('a server that caps page sizes below per-page', () => {
     const log: Logger = { debug: () => {}, info: () => {}, warning: (m) => warnings.push(m), error: () => {} };
     const signal = new AbortController().signal;
     const api = new ApiClient({ dispatcher, retry, signal, log });
-    const backend = createWandbBackend(
-      { backend: 'wandb', project: 'alice/vision' },
-      { apiKey: SAMPLE_API_KEY, baseUrl: capped.wandb?.url, perPage: 1000 },
-      { api, log, signal },
-    );
+    const backend = createWandbSource(selectionOf({ 'per-page': '1000' }, capped.wandb?.url), { api, log, signal });
     const files: RemoteFile[] = [];
     for await (const page of backend.resolve()) files.push(...page);
     assert.equal(files.length, 16);

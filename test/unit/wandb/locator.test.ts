@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ApiClient } from '../../../src/core/http/api-client.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { DEFAULT_RETRY_POLICY } from '../../../src/core/http/retry-policy.ts';
-import { AttemptError } from '../../../src/core/download/storage-fetch.ts';
+import { AttemptError } from '../../../src/core/download/attempt-error.ts';
 import type { RemoteFile } from '../../../src/core/types.ts';
 import { Agent } from 'undici';
 import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql/graphql-client.ts';

@@ -1,88 +1,96 @@
+// The W&B inputs, read as the action gets them (strings), with every check that needs no network.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { NAMES_AND_PATTERN_MESSAGE, readWandbSelection, type WandbSelection } from '../../../src/backends/wandb/selection.ts';
 import { InputError } from '../../../src/core/errors.ts';
-import type { Selection } from '../../../src/core/types.ts';
-import { validateWandbSelection } from '../../../src/backends/wandb/index.ts';
-import { NAMES_AND_PATTERN_MESSAGE, planWandbSelection } from '../../../src/backends/wandb/selection.ts';
 
 const apiKey = `local-${'k'.repeat(40)}`;
-const sel = (over: Partial<Selection> = {}): Selection => ({ backend: 'wandb', project: 'ent/proj', ...over });
+const base = { 'api-token': apiKey, project: 'ent/proj' };
 
-function refuses(selection: Selection, input: string, message?: RegExp, options: Record<string, unknown> = {}): void {
+function read(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): WandbSelection {
+  const given: Record<string, string> = { ...base, ...inputs };
+  return readWandbSelection((name) => given[name] ?? '', { env, baseDirectory: '/' });
+}
+
+function refuses(inputs: Record<string, string>, input: string, message?: RegExp): void {
   assert.throws(
-    () => validateWandbSelection(selection, { apiKey, ...options }),
+    () => read(inputs),
     (e: unknown) => e instanceof InputError && e.input === input && (message === undefined || message.test(e.message)),
-    `${input}: ${JSON.stringify(selection)}`,
+    `${input}: ${JSON.stringify(inputs)}`,
   );
 }
 
-describe('validateWandbSelection', () => {
+describe('readWandbSelection', () => {
   it('accepts the plain forms and fills defaults', () => {
-    const plan = planWandbSelection(sel(), { apiKey });
+    const plan = read({});
     assert.equal(plan.baseUrl, 'https://api.wandb.ai');
     assert.equal(plan.perPage, 50);
     assert.equal(plan.entity, 'ent');
     assert.equal(plan.project, 'proj');
     assert.deepEqual(plan.runs, { kind: 'all' });
-    const bare = planWandbSelection(sel({ project: 'proj' }), { apiKey, baseUrl: 'http://127.0.0.1:8080/', perPage: 1000 });
+    assert.deepEqual(plan.files, { kind: 'all' });
+    const bare = read({ project: 'proj', 'api-url': 'http://127.0.0.1:8080/', 'per-page': '1000' });
     assert.equal(bare.entity, null);
     assert.equal(bare.baseUrl, 'http://127.0.0.1:8080');
     assert.equal(bare.perPage, 1000);
   });
 
-  it('names the api-token input for a malformed key', () => {
-    assert.throws(
-      () => validateWandbSelection(sel(), { apiKey: 'short' }),
-      (e: unknown) => e instanceof InputError && e.input === 'api-token',
-    );
+  it('reads the key, server and project from the environment', () => {
+    const s = readWandbSelection(() => '', {
+      env: { WANDB_API_KEY: apiKey, WANDB_ENTITY: 'e', WANDB_PROJECT: 'p', WANDB_BASE_URL: 'http://127.0.0.1:9' },
+      baseDirectory: '/',
+    });
+    assert.equal(s.apiKey, apiKey);
+    assert.equal(s.projectAsGiven, 'e/p');
+    assert.equal(s.baseUrl, 'http://127.0.0.1:9');
+    assert.equal(readWandbSelection(() => '', { env: { WANDB_API_KEY: apiKey, WANDB_PROJECT: 'p' }, baseDirectory: '/' }).entity, null);
+  });
+
+  it('names the api-token input for a missing or malformed key', () => {
+    refuses({ 'api-token': '' }, 'api-token', /WANDB_API_KEY/);
+    refuses({ 'api-token': 'short' }, 'api-token');
   });
 
   it('checks project, api-url and per-page', () => {
-    refuses(sel({ project: 'a/b/c' }), 'project');
-    refuses(sel({ project: 'a/' }), 'project');
-    refuses(sel(), 'api-url', /not a URL/, { baseUrl: 'nope' });
-    refuses(sel(), 'api-url', /http/, { baseUrl: 'ftp://x' });
-    refuses(sel(), 'api-url', /api\.wandb\.ai/, { baseUrl: 'https://wandb.ai' });
-    refuses(sel(), 'api-url', /api\.wandb\.ai/, { baseUrl: 'http://api.wandb.ai' });
-    refuses(sel(), 'api-url', /credentials/, { baseUrl: 'https://u:p@host' });
-    refuses(sel(), 'per-page', undefined, { perPage: 0 });
-    refuses(sel(), 'per-page', undefined, { perPage: 1001 });
-    refuses(sel(), 'per-page', undefined, { perPage: 2.5 });
+    refuses({ project: '' }, 'project', /WANDB_PROJECT/);
+    refuses({ project: 'a/b/c' }, 'project');
+    refuses({ project: 'a/' }, 'project');
+    refuses({ 'api-url': 'nope' }, 'api-url', /not a URL/);
+    refuses({ 'api-url': 'ftp://x' }, 'api-url', /http/);
+    refuses({ 'api-url': 'https://wandb.ai' }, 'api-url', /api\.wandb\.ai/);
+    refuses({ 'api-url': 'http://api.wandb.ai' }, 'api-url', /api\.wandb\.ai/);
+    refuses({ 'api-url': 'https://u:p@host' }, 'api-url', /credentials/);
+    refuses({ 'per-page': '0' }, 'per-page');
+    refuses({ 'per-page': '1001' }, 'per-page');
+    refuses({ 'per-page': '2.5' }, 'per-page');
   });
 
   it('requires the filter to be a JSON object', () => {
-    validateWandbSelection(sel({ filter: '{"state": "finished", "config.lr": {"$gt": 0.01}}' }), { apiKey });
-    refuses(sel({ filter: '{"state": ' }), 'filter', /not valid JSON/);
-    refuses(sel({ filter: '[1]' }), 'filter', /JSON object/);
-    refuses(sel({ filter: 'null' }), 'filter');
-  });
-
-  it("refuses names together with a pattern with the client's message", () => {
-    refuses(
-      sel({ attributes: { kind: 'names', names: ['a'] }, pattern: '%.json' }),
-      'pattern',
-      new RegExp(NAMES_AND_PATTERN_MESSAGE.replace(/\./g, '\\.')),
+    assert.equal(
+      read({ filter: '{"state": "finished", "config.lr": {"$gt": 0.01}}' }).filter,
+      '{"state": "finished", "config.lr": {"$gt": 0.01}}',
     );
-    validateWandbSelection(sel({ attributes: { kind: 'regex', pattern: 'x' }, pattern: '%.json' }), { apiKey });
+    refuses({ filter: '{"state": ' }, 'filter', /not valid JSON/);
+    refuses({ filter: '[1]' }, 'filter', /JSON object/);
+    refuses({ filter: 'null' }, 'filter');
   });
 
-  it('refuses Neptune-only selections and empty lists', () => {
-    refuses(sel({ stepRange: { from: 1, to: null } }), 'step-range');
-    refuses(sel({ tail: 3 }), 'tail');
-    refuses(sel({ experiments: { kind: 'names', names: ['x'] } }), 'experiments');
-    refuses(sel({ runs: { kind: 'names', names: [] } }), 'runs');
-    refuses(sel({ attributes: { kind: 'names', names: [] } }), 'files');
+  it("refuses names together with a pattern with the client's message; a regex may narrow a pattern", () => {
+    refuses({ files: 'a', pattern: '%.json' }, 'pattern', new RegExp(NAMES_AND_PATTERN_MESSAGE.replace(/\./g, '\\.')));
+    const narrowed = read({ files: 'regex:x', pattern: '%.json' }).files;
+    assert.equal(narrowed.kind, 'pattern');
+    if (narrowed.kind === 'pattern') assert.equal(narrowed.matches?.('a-x.json'), true);
   });
 
   it('compiles regexes in the extended syntax and names the input of a bad one', () => {
-    const plan = planWandbSelection(sel({ runs: { kind: 'regex', pattern: '^bright & !star | ^dark' } }), { apiKey });
+    const plan = read({ runs: 'regex:^bright & !star | ^dark' });
     assert.equal(plan.runs.kind, 'regex');
     if (plan.runs.kind === 'regex') {
       assert.equal(plan.runs.matches('bright-sun-1'), true);
       assert.equal(plan.runs.matches('bright-star-3'), false);
       assert.equal(plan.runs.matches('dark-moon-2'), true);
     }
-    refuses(sel({ runs: { kind: 'regex', pattern: '(' } }), 'runs', /not a valid regular expression/);
-    refuses(sel({ attributes: { kind: 'regex', pattern: 'a & [' } }), 'files');
+    refuses({ runs: 'regex:(' }, 'runs', /not a valid regular expression/);
+    refuses({ files: 'regex:a & [' }, 'files');
   });
 });

@@ -1,7 +1,7 @@
 // Which attributes exist (neptune.md §5): the attribute-definitions query, filtered by name (exact names as an
 // escaped regex, or the extended regex) and by type, optionally limited to some runs; token paging.
 import { InputError, ServerError } from '../../../core/errors.ts';
-import type { NameSelector } from '../../../core/types.ts';
+import type { NameSelector } from '../../../core/inputs/input-values.ts';
 import { splitAttributeNames } from './batching.ts';
 import type { NeptuneApi } from './neptune-api.ts';
 import { parseExtendedRegex } from '../../../core/names/extended-regex.ts';

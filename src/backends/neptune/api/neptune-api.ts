@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiClient } from '../../../core/http/api-client.ts';
 import { AccessDeniedError, AuthenticationError, NotFoundError, ServerError } from '../../../core/errors.ts';
-import { Inputs } from '../../../settings/input-names.ts';
+import { NeptuneInputs as Inputs } from '../inputs.ts';
 import { VERSION } from '../../../version.ts';
 import { serverMessage, type NeptuneAuth } from '../auth/access-tokens.ts';
 import { Limiter } from '../../../core/concurrency/limiter.ts';

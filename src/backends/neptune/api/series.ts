@@ -2,7 +2,7 @@
 // steps filtered by the server (stepRange, descending order, per-series limit = tail), `searchAfter` paging
 // exactly as `_make_new_series_page_params` does it. Points come back ascending by step, like the client's.
 import { ServerError } from '../../../core/errors.ts';
-import type { StepRange } from '../../../core/types.ts';
+import type { StepRange } from '../selection.ts';
 import { fileRefOf, type FileRef } from './attribute-values.ts';
 import { seriesRequestIds } from './batching.ts';
 import type { NeptuneApi } from './neptune-api.ts';

@@ -1,7 +1,8 @@
 // The Neptune API token: base64 of a JSON object whose `api_url` (or `api_address`) is the server to talk to
 // (neptune.md §2.1). Parsed before any network call; messages never quote the token.
 import { InputError, registerSecret } from '../../../core/errors.ts';
-import { Inputs } from '../../../settings/input-names.ts';
+import { readHttpUrl } from '../../../core/inputs/input-values.ts';
+import { NeptuneInputs as Inputs } from '../inputs.ts';
 
 export interface NeptuneTokenInfo {
   /** Base URL of the API: `api_url`, else `api_address`. */
@@ -34,20 +35,10 @@ export function parseNeptuneToken(token: string): NeptuneTokenInfo {
   if (base === undefined) {
     throw new InputError(Inputs.apiToken, `does not name a Neptune server (no api_url or api_address inside). ${WHERE}`);
   }
-  checkHttpUrl(base, Inputs.apiToken, 'the server address inside the token');
+  readHttpUrl(base, Inputs.apiToken, 'https://neptune.example.com', `the server address inside the token ('${base}')`);
   return apiAddress === undefined ? { apiUrl: base } : { apiUrl: base, apiAddress };
 }
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-export function checkHttpUrl(value: string, input: string, what: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(input, `${what} ('${value}') is not a URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(input, `${what} ('${value}') is not an http(s) URL.`);
 }

@@ -15,7 +15,7 @@
 // (they render differently, as in Python). In strings `\"` is a quote and `\\` a backslash; any other
 // backslash is kept as written, so regexes need no doubling.
 import { InputError } from '../../../core/errors.ts';
-import { Inputs } from '../../../settings/input-names.ts';
+import { NeptuneInputs as Inputs } from '../inputs.ts';
 import { ALL_ATTRIBUTE_TYPES, pythonType, type AttributeType } from './nql.ts';
 
 export type Literal =

@@ -1,6 +1,6 @@
 // The official client's filter objects (`internal/filters.py`) and their rendering to NQL (neptune.md §4.2), so
 // that a selection produces byte-for-byte the query `neptune_query` would send for the equivalent Python call.
-import type { NameSelector } from '../../../core/types.ts';
+import type { NameSelector } from '../../../core/inputs/input-values.ts';
 import { parseExtendedRegex } from '../../../core/names/extended-regex.ts';
 
 /** Python-side attribute type names (`filters.KNOWN_TYPES`), in the client's ALL_TYPES order. */

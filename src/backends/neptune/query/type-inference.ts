@@ -4,7 +4,7 @@
 // `string`, with a warning.
 import { InputError } from '../../../core/errors.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { Inputs } from '../../../settings/input-names.ts';
+import { NeptuneInputs as Inputs } from '../inputs.ts';
 import type { AttributeDefinition } from '../api/attribute-definitions.ts';
 import { filterAttributes, pythonType, type AttributeType, type NqlFilter } from './nql.ts';
 
