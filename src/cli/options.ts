@@ -47,21 +47,14 @@ export function buildProgram(version: string, sources: readonly SourceDefinition
   }
   program.option('--json', 'print the manifest as JSON on stdout (logs go to stderr)', false);
   program.option('--no-progress', 'no progress bar, even on a terminal');
+  const examples = sources.flatMap((source) =>
+    source.examples.map((e) => `  # ${source.name}: ${e.what}\n  download-experiment-files --backend ${source.name} \\\n    ${e.flags}`),
+  );
   program.addHelpText(
     'after',
     `
 Examples:
-  # the last 5 prediction images of two Neptune experiments
-  download-experiment-files --backend neptune --project team/seabird \\
-    --experiments baseline --experiments augmented --attributes predictions --tail 5
-
-  # the best checkpoint by filter, as a dry run
-  download-experiment-files --backend neptune --project team/seabird \\
-    --filter 'sys/tags contains "best"' --attributes model/checkpoint --dry-run
-
-  # every image of finished W&B runs
-  download-experiment-files --backend wandb --project entity/seabird \\
-    --filter '{"state": "finished"}' --pattern 'media/images/%'
+${examples.join('\n\n')}
 
 Exit codes: 0 done; 1 some files failed (or none found with --if-no-files-found error);
 2 invalid flag; 3 authentication; 4 project or run not found; 5 server, network or disk; 130 cancelled.`,

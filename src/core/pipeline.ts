@@ -1,4 +1,4 @@
-// The whole job, shared by the action and the CLI: resolve through the backend, keep this shard's files, plan
+// The whole job, shared by the action and the CLI: resolve through the source, keep this shard's files, plan
 // their local paths, download (unless dry-run), and write the manifest — also when the job is cancelled or
 // the disk fills, so what did finish stays described.
 import type { Dispatcher } from 'undici';
@@ -52,14 +52,14 @@ export class StoppedEarlyError extends Error {
   }
 }
 
-export async function runPipeline(backend: Source, request: PipelineRequest, deps: PipelineDependencies): Promise<PipelineReport> {
+export async function runPipeline(source: Source, request: PipelineRequest, deps: PipelineDependencies): Promise<PipelineReport> {
   const planner = new LocalPathPlanner(request.layout);
   const queue = new PlanQueue();
   let resolvedCount = 0;
   /** Resolves every page into the queue; throws what resolution throws (the queue is closed either way). */
   const resolveAll = async (): Promise<void> => {
     try {
-      for await (const page of backend.resolve()) {
+      for await (const page of source.resolve()) {
         if (deps.signal.aborted) throw new CancelledError();
         resolvedCount += page.length;
         const mine: PlannedFile[] = [];
@@ -78,7 +78,7 @@ export async function runPipeline(backend: Source, request: PipelineRequest, dep
 
   const planned = queue.items;
   const meta = () => ({
-    backend: backend.name,
+    backend: source.name,
     project: planned[0]?.file.project ?? request.project,
     destination: request.destination,
     dryRun: request.dryRun,
@@ -106,7 +106,7 @@ export async function runPipeline(backend: Source, request: PipelineRequest, dep
   const stats: DownloadStats = { storageRequests: 0 };
   const downloading = downloadAll(
     queue,
-    backend,
+    source,
     {
       destination: request.destination,
       concurrency: request.concurrency,

@@ -79,6 +79,8 @@ export interface SourceDefinition<S extends { source: string } = { source: strin
   /** Every input it reads (the common ones of settings excepted). */
   readonly inputs: readonly InputSpec[];
   readonly labels: SourceLabels;
+  /** Command lines for the CLI's --help: what it does, and the flags after `--backend <name>`. */
+  readonly examples: readonly { what: string; flags: string }[];
   /** Reads and checks its inputs without any network call; throws InputError naming the input to change. */
   readSelection(read: InputReader, environment: InputEnvironment): S;
   /** The selection in words, for logs and the "no files" message. */

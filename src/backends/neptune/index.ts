@@ -11,6 +11,16 @@ export const neptune: SourceDefinition<NeptuneSelection> = {
   secretVariables: ['NEPTUNE_API_TOKEN'],
   inputs: NEPTUNE_INPUTS,
   labels: { item: 'attribute' },
+  examples: [
+    {
+      what: 'the last 5 prediction images of two experiments',
+      flags: '--project team/seabird --experiments baseline --experiments augmented --attributes predictions --tail 5',
+    },
+    {
+      what: 'the best checkpoint by filter, as a dry run',
+      flags: `--project team/seabird --filter 'sys/tags contains "best"' --attributes model/checkpoint --dry-run`,
+    },
+  ],
   readSelection: readNeptuneSelection,
   describe: describeNeptuneSelection,
   project: (s) => s.project,

@@ -10,6 +10,9 @@ export const wandb: SourceDefinition<WandbSelection> = {
   secretVariables: ['WANDB_API_KEY'],
   inputs: WANDB_INPUTS,
   labels: { item: 'file' },
+  examples: [
+    { what: 'every image of finished runs', flags: `--project entity/seabird --filter '{"state": "finished"}' --pattern 'media/images/%'` },
+  ],
   readSelection: readWandbSelection,
   describe: (s) => s.description,
   project: (s) => s.projectAsGiven,

@@ -7,8 +7,8 @@ import { isRetryableStatus } from '../../core/http/retry-policy.ts';
 import { AttemptError } from '../../core/source.ts';
 import type { RemoteFile } from '../../core/types.ts';
 import { ADMIN_PRIVILEGES_HEADER, WANDB_USER_AGENT, type WandbGraphqlClient } from './graphql/graphql-client.ts';
-import { listRunFiles } from './run-files.ts';
-import type { ProjectPath } from './runs.ts';
+import { listRunFiles } from './api/run-files.ts';
+import type { ProjectPath } from './api/runs.ts';
 
 /** RemoteFile.handle of a W&B file. */
 export interface WandbFileHandle {

@@ -1,4 +1,4 @@
-// From a planned selection to RemoteFiles: the entity (§2.0), the runs (§2.1 per id, or §2.2 listed with the
+// From a W&B selection to RemoteFiles (wandb.md): the entity (§2.0), the runs (§2.1 per id, or §2.2 listed with the
 // filter and matched client-side for a regex), then each run's files (§2.3), a few runs at a time.
 import type { Logger } from '../../core/logger.ts';
 import type { RemoteFile } from '../../core/types.ts';
@@ -7,10 +7,10 @@ import type { WandbGraphqlClient } from './graphql/graphql-client.ts';
 import type { WandbFileHandle } from './locator.ts';
 import { orderedPool } from '../../core/concurrency/ordered-pool.ts';
 import { PageStream } from '../../core/paging/page-stream.ts';
-import { listRunFiles, type FileNode } from './run-files.ts';
-import { fetchRun, listRuns, projectLabel, RunNotFoundError, type ProjectPath } from './runs.ts';
+import { listRunFiles, type FileNode } from './api/run-files.ts';
+import { fetchRun, listRuns, projectLabel, RunNotFoundError, type ProjectPath } from './api/runs.ts';
 import type { WandbSelection } from './selection.ts';
-import { fetchDefaultEntity } from './viewer.ts';
+import { fetchDefaultEntity } from './api/viewer.ts';
 
 /** Runs whose files are listed at the same time (each run's pages stay sequential). */
 const RUN_CONCURRENCY = 4;

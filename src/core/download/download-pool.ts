@@ -36,7 +36,7 @@ export interface DownloadStats {
  */
 export async function downloadAll(
   plan: readonly PlannedFile[] | PlanQueue,
-  backend: Source,
+  source: Source,
   options: DownloadOptions,
   stats: DownloadStats = { storageRequests: 0 },
 ): Promise<FileResult[]> {
@@ -57,10 +57,10 @@ export async function downloadAll(
   const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
   let failuresInARow = 0;
 
-  queue.onAdd((added) => backend.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
+  queue.onAdd((added) => source.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
 
   const ctx = {
-    backend,
+    source,
     retry: options.retry,
     overwrite: options.overwrite,
     folders,

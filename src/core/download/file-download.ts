@@ -12,7 +12,7 @@ import { fetchToFile, type FetchContext } from './storage-fetch.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
 
 export interface FileDownloadContext extends FetchContext {
-  backend: Source;
+  source: Source;
   retry: RetryPolicy;
   overwrite: OverwritePolicy;
   folders: FolderMaker;
@@ -62,7 +62,7 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
     budget.begin();
     const tmp = ctx.temps.create(finalPath);
     try {
-      const locator = await ctx.backend.locate(file, renew);
+      const locator = await ctx.source.locate(file, renew);
       renew = false;
       const got = await fetchToFile(locator, tmp, ctx, file.checksum !== undefined, onReceived);
       verify(got, planned);

@@ -1,5 +1,5 @@
 // Requests to a tracker's API: retried on 429, 5xx, timeouts and dropped connections with back-off and
-// Retry-After; any other status is handed back to the backend, which knows what it means. Counts requests
+// Retry-After; any other status is handed back to the source, which knows what it means. Counts requests
 // per endpoint so tests and the benchmark can compare them with the protocol minimum.
 import { request, type Dispatcher } from 'undici';
 import { ServerError, CancelledError, redact, UserFacingError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// The one place that turns a backend's path parts into a final local path. It guarantees that every final
+// The one place that turns a source's path parts into a final local path. It guarantees that every final
 // path lies inside the destination, makes names valid on the runner's OS (Windows forbids more than POSIX),
 // and detects two files that would land on the same path (also case-insensitively where the file system is).
 import path from 'node:path';

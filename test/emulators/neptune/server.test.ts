@@ -1,4 +1,4 @@
-// Routing concerns of the Neptune handler: an `api_url` with a path prefix (§2.1), faults consulted before
+// Routing concerns of the Neptune handler: an `api_url` with a path prefix (neptune.md §2.1), faults consulted before
 // answering (429 + Retry-After, body truncation), and the request log (endpoint labels, headers, statuses).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // Test support for the Neptune emulator tests: a small fixture, a recording signer, and the handler behind a
-// real http.Server on 127.0.0.1:0 driven with undici, the way the client reaches it.
+// real http.Server on 127.0.0.1:0 driven with undici, the way the client reaches it (neptune.md).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';

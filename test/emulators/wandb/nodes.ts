@@ -1,5 +1,6 @@
-// Resolvers as plain objects: graphql-js's default resolver reads a field's property, calling it with
-// (args, context) when it is a method, so each GraphQL type is a small class over a store record.
+// The W&B schema's resolvers (wandb.md §9) as plain objects: graphql-js's default resolver reads a field's
+// property, calling it with (args, context) when it is a method, so each GraphQL type is a small class over a
+// store record.
 import { GraphQLError } from 'graphql';
 import { likeToRegExp } from './like-pattern.ts';
 import type { BlobSigner } from '../common/contracts.ts';

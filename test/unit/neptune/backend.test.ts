@@ -1,4 +1,4 @@
-// The Neptune backend against a fake API: the requests it sends (bodies, headers, paging), auth and its
+// The Neptune source against a fake API (neptune.md): the requests it sends (bodies, headers, paging), auth and its
 // renewals, error mapping, and the files it resolves.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';

@@ -10,7 +10,7 @@ const token = Buffer.from(JSON.stringify({ api_url: 'https://n.example.com', api
 const wandbKey = `local-${'k'.repeat(40)}`;
 
 const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, sources: readonly SourceDefinition[] = SOURCES) =>
-  parseSettings((name) => inputs[name] ?? '', { env, baseDirectory: '/work' }, sources);
+  parseSettings((name) => inputs[name] ?? '', { env, baseDirectory: '/base' }, sources);
 
 const rejects = (inputs: Record<string, string>, input: string, message: RegExp, env: NodeJS.ProcessEnv = {}) => {
   assert.throws(
@@ -28,8 +28,8 @@ describe('parseSettings', () => {
     assert.equal(s.source.name, 'neptune');
     assert.equal(s.source.project, 'ws/proj');
     assert.equal(s.source.description, "neptune project 'ws/proj'");
-    assert.equal(s.destination, '/work/experiment-files');
-    assert.equal(s.manifestPath, '/work/experiment-files/manifest.json');
+    assert.equal(s.destination, '/base/experiment-files');
+    assert.equal(s.manifestPath, '/base/experiment-files/manifest.json');
     assert.equal(s.overwrite, 'skip-existing');
     assert.equal(s.concurrency, 32);
     assert.equal(s.dryRun, false);
@@ -83,6 +83,7 @@ describe('parseSettings', () => {
       secretVariables: [],
       inputs: [{ name: 'where', help: 'a place' }],
       labels: { item: 'thing' },
+      examples: [],
       readSelection: (read) => ({ source: 'fake', where: read('where') }),
       describe: (s) => `fake at ${s.where}`,
       project: (s) => s.where,

@@ -1,5 +1,5 @@
 // The protobuf messages the Neptune retrieval endpoints answer with, written from
-// shared/protocols/neptune.md §6.4 (package neptune.api.v1.model, proto3). Field numbers
+// docs/protocols/neptune.md §6.4 (package neptune.api.v1.model, proto3). Field numbers
 // and names follow the official API spec so that the wire format is identical; protobufjs
 // does the encoding, both in the backend (decode) and in the emulator (encode).
 import protobuf from 'protobufjs';

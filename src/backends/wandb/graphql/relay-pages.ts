@@ -22,29 +22,6 @@ export function readRelayPage(value: unknown, what: string): RelayPage {
   return { nodes, cursor: lastCursor ?? endCursor, hasNextPage: pageInfo.hasNextPage === true };
 }
 
-/**
- * Guards a paging loop against a server that keeps saying hasNextPage without moving on (no edges, no cursor,
- * or the same cursor again), which would otherwise loop forever.
- */
-export class PageProgress {
-  private readonly seen = new Set<string>();
-  private readonly what: string;
-
-  constructor(what: string) {
-    this.what = what;
-  }
-
-  /** Returns the cursor for the next request, or undefined when paging is complete. */
-  next(page: RelayPage): string | undefined {
-    if (!page.hasNextPage) return undefined;
-    if (page.nodes.length === 0 || page.cursor === undefined || this.seen.has(page.cursor)) {
-      throw unexpected(this.what, 'hasNextPage is true but the page does not advance (no edges, no cursor, or a repeated cursor)');
-    }
-    this.seen.add(page.cursor);
-    return page.cursor;
-  }
-}
-
 export function unexpected(what: string, why: string): ServerError {
   return new ServerError(`Unexpected answer from W&B for ${what}: ${why}.`);
 }

@@ -1,9 +1,10 @@
 // Listing a run's files with the client's `RunFiles` operation (wandb.md §2.3): names and pattern are
 // filtered by the server, pages are `fileLimit` long and chained by the last edge's cursor, so a run costs
 // ceil(files / per-page) requests and no file costs a request of its own.
-import { isObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
-import { PageProgress, readRelayPage, unexpected } from './graphql/relay-pages.ts';
-import { RUN_FILES_QUERY } from './graphql/queries.ts';
+import { isObject, type WandbGraphqlClient } from '../graphql/graphql-client.ts';
+import { PageGuard } from '../../../core/paging/page-guard.ts';
+import { readRelayPage, unexpected } from '../graphql/relay-pages.ts';
+import { RUN_FILES_QUERY } from '../graphql/queries.ts';
 import { projectLabel, projectOf, RunNotFoundError, type ProjectPath } from './runs.ts';
 
 /** The parts of a File node (§2.3 table) the backend uses. */
@@ -33,7 +34,7 @@ export async function* listRunFiles(
   perPage: number,
 ): AsyncGenerator<FileNode[]> {
   const what = `the files of run '${runId}' in '${projectLabel(path)}'`;
-  const progress = new PageProgress(what);
+  const progress = new PageGuard('W&B', what);
   let cursor: string | null = null;
   for (;;) {
     // Every variable is sent explicitly, as the client does (§2.3 "Variables actually sent").
@@ -52,7 +53,7 @@ export async function* listRunFiles(
     if (!isObject(run)) throw unexpected(what, 'run is not an object');
     const page = readRelayPage(run.files, what);
     yield page.nodes.map((node) => fileNodeOf(node, what));
-    const next = progress.next(page);
+    const next = progress.next({ ...page, count: page.nodes.length });
     if (next === undefined) return;
     cursor = next;
   }

@@ -1,10 +1,10 @@
 // The entity to use when `project` names none: the viewer's default entity, fetched with the client's own
 // `GetDefaultEntity` operation (wandb.md §2.0 "Path parsing"). WANDB_ENTITY is folded into `project` by the
 // settings before we get here, so this runs only when neither gave an entity.
-import { AuthenticationError, InputError } from '../../core/errors.ts';
-import { WandbInputs as Inputs } from './inputs.ts';
-import { isObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
-import { GET_DEFAULT_ENTITY_QUERY } from './graphql/queries.ts';
+import { AuthenticationError, InputError } from '../../../core/errors.ts';
+import { WandbInputs as Inputs } from '../inputs.ts';
+import { isObject, type WandbGraphqlClient } from '../graphql/graphql-client.ts';
+import { GET_DEFAULT_ENTITY_QUERY } from '../graphql/queries.ts';
 
 export async function fetchDefaultEntity(gql: WandbGraphqlClient, projectName: string): Promise<string> {
   const data = await gql.query('GetDefaultEntity', GET_DEFAULT_ENTITY_QUERY, {});

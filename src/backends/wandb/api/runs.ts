@@ -1,9 +1,10 @@
 // Finding runs: one `Run` query per requested id (wandb.md §2.1), or the `Runs` listing with the user's
 // MongoDB-style filter (§2.2), paged by the last edge's cursor.
-import { NotFoundError } from '../../core/errors.ts';
-import { PageProgress, readRelayPage, unexpected } from './graphql/relay-pages.ts';
-import { isObject, type GqlObject, type WandbGraphqlClient } from './graphql/graphql-client.ts';
-import { RUN_QUERY, RUNS_QUERY } from './graphql/queries.ts';
+import { NotFoundError } from '../../../core/errors.ts';
+import { PageGuard } from '../../../core/paging/page-guard.ts';
+import { readRelayPage, unexpected } from '../graphql/relay-pages.ts';
+import { isObject, type GqlObject, type WandbGraphqlClient } from '../graphql/graphql-client.ts';
+import { RUN_QUERY, RUNS_QUERY } from '../graphql/queries.ts';
 
 export interface ProjectPath {
   entity: string;
@@ -68,7 +69,7 @@ export interface RunListing {
 /** Yields the runs of the project that match the filter, one server page at a time. */
 export async function* listRuns(gql: WandbGraphqlClient, path: ProjectPath, listing: RunListing): AsyncGenerator<RunRef[]> {
   const what = `the runs of '${projectLabel(path)}'`;
-  const progress = new PageProgress(what);
+  const progress = new PageGuard('W&B', what);
   let cursor: string | null = null;
   for (;;) {
     const data = await gql.query('Runs', RUNS_QUERY, {
@@ -81,7 +82,7 @@ export async function* listRuns(gql: WandbGraphqlClient, path: ProjectPath, list
     });
     const page = readRelayPage(projectOf(data, path).runs, what);
     yield page.nodes.map((node) => runRefOf(node, what));
-    const next = progress.next(page);
+    const next = progress.next({ ...page, count: page.nodes.length });
     if (next === undefined) return;
     cursor = next;
   }
