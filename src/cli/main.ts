@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
-import { SOURCES } from '../backends/index.ts';
 import { errorMessage, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError } from '../core/pipeline.ts';
 import { limitHeapGrowth } from '../job/heap-limits.ts';
-import { readSettings, runJob, secretVariables, type JobReport } from '../job/job.ts';
+import { readSettings, runJob, secretVariables, SOURCES, type JobReport } from '../job/job.ts';
 import { judge } from '../job/verdict.ts';
 import { VERSION } from '../version.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';

@@ -10,6 +10,8 @@ export interface Checksum {
   value: string;
 }
 
+export type FileDetail = string | number | boolean | null | readonly string[];
+
 /** One file the tracker holds, resolved from the selection. */
 export interface RemoteFile {
   /** The source's name, as the `backend` input gives it. */
@@ -25,6 +27,11 @@ export interface RemoteFile {
   size?: number;
   checksum?: Checksum;
   mimeType?: string;
+  /**
+   * What the source knows of the file beyond the common fields (a run's name, an artifact's version and
+   * aliases…), written to the file's manifest record as is. Keys are the source's; values plain JSON.
+   */
+  details?: Readonly<Record<string, FileDetail>>;
   /**
    * Path segments below the destination, as the source's layout rules produce them (one tracker's client
    * sanitises every part, another keeps the name's folders). The core's local-path planner still checks and

@@ -23,6 +23,9 @@ export interface JobReport extends PipelineReport {
   apiRequests: Map<string, number>;
 }
 
+/** Every source the job can download from (the CLI makes its flags from their declarations). */
+export { SOURCES } from '../backends/index.ts';
+
 /** Reads and checks every input (the source's and the job's) without any network call; throws InputError. */
 export function readSettings(read: InputReader, environment: InputEnvironment): Settings {
   return parseSettings(read, environment, SOURCES);

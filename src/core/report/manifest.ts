@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ContainerKind, FileResult, FileStatus, Shard } from '../types.ts';
+import type { ContainerKind, FileDetail, FileResult, FileStatus, Shard } from '../types.ts';
 
 export const MANIFEST_FILE_NAME = 'manifest.json';
 
@@ -38,6 +38,8 @@ export interface ManifestRecord {
   mimeType: string | null;
   status: FileStatus;
   error: string | null;
+  /** The source's own facts about the file (RemoteFile.details); absent when it gives none. */
+  details?: Readonly<Record<string, FileDetail>>;
 }
 
 export interface Totals {
@@ -80,6 +82,7 @@ export function toRecord(result: FileResult): ManifestRecord {
     mimeType: file.mimeType ?? null,
     status: result.status,
     error: result.error ?? null,
+    ...(file.details === undefined ? {} : { details: file.details }),
   };
 }
 
