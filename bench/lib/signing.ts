@@ -12,9 +12,9 @@ import {
 } from '../fixtures/bench-fixture.ts';
 import type { EmulatorInfo } from './emulator-process.ts';
 
-/** Files per signing request: larger than the client's 200 (§7.1); the count of these requests is not measured. */
+/** Files per signing request: larger than the client's 200 (neptune.md §7.1); the count of these requests is not measured. */
 const SIGN_BATCH = 1000;
-/** The Azure SDK's first range (§7.2), as the action sends it; a bench file is always smaller. */
+/** The Azure SDK's first range (neptune.md §7.2), as the action sends it; a bench file is always smaller. */
 const AZURE_FIRST_RANGE = `bytes=0-${32 * 1024 * 1024 - 1}`;
 const AZURE_VERSION = '2021-08-06';
 
