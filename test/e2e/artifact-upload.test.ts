@@ -2,7 +2,6 @@
 // against the local results-service emulator and Azurite: what lands in the artifact, the errors users see,
 // GHES, retention and compression, retries, and that no secret reaches the log unmasked.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,20 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { startResultsService, type ResultsService } from '../emulators/artifacts/results-service.ts';
 import { readZipEntries } from '../emulators/artifacts/zip-entries.ts';
 import type { DriverFile, DriverSpec } from '../support/artifact-upload-driver.ts';
+import { runUploadDriver, type DriverRun } from '../support/artifact-upload-process.ts';
 
-const DRIVER = path.resolve(import.meta.dirname, '../support/artifact-upload-driver.ts');
-const DRIVER_TIMEOUT_MS = 60_000;
 const DAY_MS = 24 * 3600 * 1000;
-
-interface DriverRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The parsed ARTIFACT_RESULT line (null: no upload), or undefined when the driver failed. */
-  result: { id?: number; url?: string; digest?: string } | null | undefined;
-  error: { message: string; cause?: string } | undefined;
-  durationMs: number;
-}
 
 describe('uploadArtifact against the results-service emulator', () => {
   let service: ResultsService;
@@ -49,45 +37,8 @@ describe('uploadArtifact against the results-service emulator', () => {
     return destination;
   }
 
-  async function runDriver(spec: DriverSpec, env: Record<string, string> = service.env): Promise<DriverRun> {
-    const specFile = path.join(scratch, `spec-${randomBytes(4).toString('hex')}.json`);
-    await writeFile(specFile, JSON.stringify(spec));
-    const started = performance.now();
-    // Only what a runner would give a JS action: no inherited GITHUB_SERVER_URL or runtime token from our own CI.
-    const child = spawn(process.execPath, [DRIVER, specFile], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        GITHUB_REPOSITORY: 'octo/ml',
-        GITHUB_RUN_ID: '42',
-        ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS: '30000',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), DRIVER_TIMEOUT_MS);
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    clearTimeout(timer);
-    const last = (prefix: string): string | undefined =>
-      stdout
-        .split('\n')
-        .findLast((l) => l.startsWith(prefix))
-        ?.slice(prefix.length);
-    const result = last('ARTIFACT_RESULT ');
-    const error = last('ARTIFACT_ERROR ');
-    return {
-      code,
-      stdout,
-      stderr,
-      result: result === undefined ? undefined : (JSON.parse(result) as DriverRun['result']),
-      error: error === undefined ? undefined : (JSON.parse(error) as DriverRun['error']),
-      durationMs: performance.now() - started,
-    };
-  }
+  const runDriver = (spec: DriverSpec, env: Record<string, string> = service.env): Promise<DriverRun> =>
+    runUploadDriver(spec, env, scratch);
 
   function spec(destination: string, name: string, files: DriverFile[], extra: Partial<DriverSpec['artifact']> = {}): DriverSpec {
     return { destination, artifact: { name, retentionDays: 0, compressionLevel: 6, ...extra }, files };

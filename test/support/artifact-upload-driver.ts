@@ -3,11 +3,12 @@
 // ACTIONS_RUNTIME_TOKEN and friends from process.env when called), with @actions/core commands on stdout.
 //
 // Usage: node artifact-upload-driver.ts <spec.json>. It writes a manifest for the spec's files (which must
-// already exist under `destination`), uploads, and prints one last line: `ARTIFACT_RESULT <json>` on success
-// (exit 0) or `ARTIFACT_ERROR <json>` (exit 1).
+// already exist under `destination`), optionally runs the action's pre-download check (checkArtifactUpload),
+// uploads, and prints one last line: `ARTIFACT_RESULT <json>` on success (exit 0) or `ARTIFACT_ERROR <json>`
+// (exit 1).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { uploadArtifact } from '../../src/action/artifact-upload.ts';
+import { checkArtifactUpload, uploadArtifact } from '../../src/action/artifact-upload.ts';
 import { MANIFEST_FILE_NAME, writeManifest, type Manifest, type ManifestRecord, type Totals } from '../../src/core/report/manifest.ts';
 import type { FileStatus } from '../../src/core/types.ts';
 import type { ArtifactSettings } from '../../src/settings/parse-settings.ts';
@@ -22,6 +23,8 @@ export interface DriverSpec {
   destination: string;
   artifact: ArtifactSettings;
   files: DriverFile[];
+  /** Run checkArtifactUpload first, as the action does before downloading (a ListArtifacts call). */
+  checkFirst?: boolean;
 }
 
 export const RESULT_PREFIX = 'ARTIFACT_RESULT ';
@@ -67,6 +70,7 @@ async function main(specFile: string): Promise<void> {
   const manifestPath = path.join(spec.destination, MANIFEST_FILE_NAME);
   await writeManifest(manifestPath, manifest);
   try {
+    if (spec.checkFirst) await checkArtifactUpload(spec.artifact);
     const uploaded = await uploadArtifact(spec.artifact, manifest, spec.destination, manifestPath);
     process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(uploaded ?? null)}\n`);
   } catch (error) {

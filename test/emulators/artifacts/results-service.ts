@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { blobSasUrl, startAzurite, type Azurite } from '../common/azurite.ts';
+import { blobSas, encodeBlobName, startAzurite, type Azurite } from '../common/azurite.ts';
 import {
   ARTIFACT_METHODS,
   createArtifactMethods,
@@ -33,6 +33,12 @@ export interface ResultsServiceOptions {
   azurite?: Azurite;
   /** Container for artifact blobs; default `actions-results`, as on github.com. */
   container?: string;
+  /**
+   * The storage account URL in the signed URLs handed out; default Azurite's path-style endpoint
+   * (`http://127.0.0.1:<port>/devstoreaccount1`). A production-style `http://devstoreaccount1.blob.<domain>:<port>`
+   * works too (Azurite takes the account from the first label of a dotted host name) when the name reaches Azurite.
+   */
+  blobAccountUrl?: string;
   workflowRunBackendId?: string;
   workflowJobRunBackendId?: string;
   /** Lifetime of the signed upload and download URLs; default one hour. */
@@ -83,11 +89,13 @@ export interface ResultsService {
   close(): Promise<void>;
 }
 
-function azuriteBlobStore(azurite: Azurite, container: string, ttlMs: number): BlobStore {
+function azuriteBlobStore(azurite: Azurite, accountUrl: string, container: string, ttlMs: number): BlobStore {
   const containerClient = azurite.service.getContainerClient(container);
+  const signed = (blobName: string, permissions: string): string =>
+    `${accountUrl}/${container}/${encodeBlobName(blobName)}?${blobSas(azurite, container, blobName, permissions, ttlMs)}`;
   return {
-    uploadUrl: (blobName) => blobSasUrl(azurite, azurite.origin, container, blobName, 'cw', ttlMs),
-    downloadUrl: (blobName) => blobSasUrl(azurite, azurite.origin, container, blobName, 'r', ttlMs),
+    uploadUrl: (blobName) => signed(blobName, 'cw'),
+    downloadUrl: (blobName) => signed(blobName, 'r'),
     async inspect(blobName) {
       const blob = containerClient.getBlobClient(blobName);
       if (!(await blob.exists())) return undefined;
@@ -133,7 +141,10 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
   };
   const runtimeToken = mint(ids);
   const table: ArtifactTable = { records: [], nextId: options.firstArtifactId ?? 2 ** 32 + 1 };
-  const methods = createArtifactMethods(table, azuriteBlobStore(azurite, container, options.signedUrlTtlMs ?? 3_600_000));
+  const methods = createArtifactMethods(
+    table,
+    azuriteBlobStore(azurite, options.blobAccountUrl ?? azurite.endpoint, container, options.signedUrlTtlMs ?? 3_600_000),
+  );
   const faults = new Map<string, Required<Pick<TwirpFault, 'times'>> & TwirpFault>();
   const log: ResultsCall[] = [];
 

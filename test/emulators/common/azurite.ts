@@ -154,8 +154,19 @@ export function blobSasUrl(
   permissions: string,
   ttlMs: number,
 ): string {
+  return `${origin}/${azurite.account}/${container}/${encodeBlobName(blobName)}?${blobSas(azurite, container, blobName, permissions, ttlMs)}`;
+}
+
+/** The query string of a service SAS for one blob; it signs the account, container and blob, not the host. */
+export function blobSas(
+  azurite: Pick<Azurite, 'credential'>,
+  container: string,
+  blobName: string,
+  permissions: string,
+  ttlMs: number,
+): string {
   const now = Date.now();
-  const sas = generateBlobSASQueryParameters(
+  return generateBlobSASQueryParameters(
     {
       containerName: container,
       blobName,
@@ -168,7 +179,6 @@ export function blobSasUrl(
     },
     azurite.credential,
   ).toString();
-  return `${origin}/${azurite.account}/${container}/${encodeBlobName(blobName)}?${sas}`;
 }
 
 /**

@@ -1,11 +1,16 @@
 // A small counting HTTP proxy for the proxy cases: plain forwarding of absolute-URI requests (what undici's
-// ProxyAgent sends for http:// targets) and CONNECT tunnels (https:// targets). It records every request or
-// tunnel with its target host and headers, and can demand Basic credentials (407 otherwise).
+// ProxyAgent sends for http:// targets) and CONNECT tunnels (https:// targets, and http:// ones from agents that
+// always tunnel, such as @actions/http-client's). It records every request or tunnel with its method, target
+// host and headers, and can demand Basic credentials (407 otherwise). Given `hosts`, it resolves those names
+// itself, as a corporate proxy resolves names its clients cannot: a client that reaches such a host at all must
+// have gone through the proxy.
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
 export interface ProxyRecord {
   kind: 'forward' | 'connect';
+  /** The request method (`CONNECT` for a tunnel). */
+  method: string;
   /** `host:port` of the target. */
   target: string;
   headers: IncomingHttpHeaders;
@@ -21,8 +26,16 @@ export interface ForwardProxy {
   close(): Promise<void>;
 }
 
-export async function startForwardProxy(options: { credentials?: { user: string; password: string } } = {}): Promise<ForwardProxy> {
+export interface ForwardProxyOptions {
+  credentials?: { user: string; password: string };
+  /** Host names only the proxy knows (name → address it connects to); other names go to the system resolver. */
+  hosts?: Record<string, string>;
+}
+
+export async function startForwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   const records: ProxyRecord[] = [];
+  const hosts = new Map(Object.entries(options.hosts ?? {}).map(([name, address]) => [name.toLowerCase(), address]));
+  const resolve = (hostname: string): string => hosts.get(hostname.toLowerCase()) ?? hostname;
   const sockets = new Set<Socket>();
   const expected = options.credentials
     ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}`
@@ -37,7 +50,7 @@ export async function startForwardProxy(options: { credentials?: { user: string;
       res.writeHead(400).end('absolute URI required');
       return;
     }
-    const record: ProxyRecord = { kind: 'forward', target: target.host, headers: { ...req.headers }, status: 0 };
+    const record: ProxyRecord = { kind: 'forward', method: req.method ?? '', target: target.host, headers: { ...req.headers }, status: 0 };
     records.push(record);
     if (!allowed(req.headers)) {
       record.status = 407;
@@ -49,7 +62,7 @@ export async function startForwardProxy(options: { credentials?: { user: string;
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
     const out = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers },
+      { host: resolve(target.hostname), port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers },
       (up) => {
         record.status = up.statusCode ?? 502;
         res.writeHead(up.statusCode ?? 502, up.headers);
@@ -60,7 +73,7 @@ export async function startForwardProxy(options: { credentials?: { user: string;
     req.pipe(out);
   });
   server.on('connect', (req, client: Socket) => {
-    const record: ProxyRecord = { kind: 'connect', target: req.url ?? '', headers: { ...req.headers }, status: 0 };
+    const record: ProxyRecord = { kind: 'connect', method: 'CONNECT', target: req.url ?? '', headers: { ...req.headers }, status: 0 };
     records.push(record);
     sockets.add(client);
     client.once('close', () => sockets.delete(client));
@@ -71,7 +84,7 @@ export async function startForwardProxy(options: { credentials?: { user: string;
       return;
     }
     const [host = '', port = '443'] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
+    const upstream = connect(Number(port), resolve(host), () => {
       record.status = 200;
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.pipe(client);

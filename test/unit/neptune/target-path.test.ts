@@ -1,9 +1,15 @@
 // Local paths exactly as neptune_query's create_target_path makes them. The first table is neptune.md §7.3
-// verbatim; the rest were produced with python3 3.11 (Debian mimetypes) running the client's function.
+// verbatim; the rest were produced with python3 3.11 (Debian mimetypes) running the client's function
+// (files.py::create_target_path and _sanitize_path_part), hashes included.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blake2bHex } from '../../../src/backends/neptune/target-path/blake2b.ts';
-import { neptunePathParts, pathlibParts, sanitizePathPart, stepPart } from '../../../src/backends/neptune/target-path/target-path.ts';
+import {
+  neptunePathParts,
+  partDigest,
+  pathlibParts,
+  sanitizePathPart,
+  stepPart,
+} from '../../../src/backends/neptune/target-path/target-path.ts';
 
 const path = (container: string, attribute: string, step: number | undefined, mime: string): string =>
   neptunePathParts(container, attribute, step, mime).join('/');
@@ -39,6 +45,16 @@ describe('more cases cross-checked with python3', () => {
     assert.equal(path('e', 'a'.repeat(255), undefined, ''), `e/${'a'.repeat(255)}`);
     assert.equal(path('e', 'a'.repeat(256), undefined, ''), `e/${'a'.repeat(238)}_78b03efd0a5ea28b`);
   });
+  it('keeps 255 astral characters (510 UTF-16 units) and 100 three-byte characters (300 bytes)', () => {
+    assert.equal(path('e', '𝐀'.repeat(255), undefined, ''), `e/${'𝐀'.repeat(255)}`);
+    assert.equal(path('e', '名'.repeat(100), undefined, ''), `e/${'名'.repeat(100)}`);
+  });
+  it('hashes the sanitised part, not the original', () => {
+    assert.equal(path('e', 'x.y z '.repeat(50), undefined, 'text/plain'), `e/${'x_y_z_'.repeat(39)}x_y__13f50df84a51007f.txt`);
+  });
+  it('a 10,000-character part (22,500 bytes of UTF-8)', () => {
+    assert.equal(path('e', 'ab名𝐀'.repeat(2500), undefined, 'text/plain'), `e/${'ab名𝐀'.repeat(59)}ab_3eb8bfa24c5ddddd.txt`);
+  });
   it('an absolute attribute path drops the container, as pathlib joins do', () => {
     assert.equal(path('exp', '/x', undefined, 'text/plain'), '_/x.txt');
   });
@@ -65,15 +81,30 @@ describe('more cases cross-checked with python3', () => {
   });
 });
 
-describe('blake2b with digest_size=8 (python3 hashlib goldens)', () => {
-  const cases: [string, string][] = [
-    ['', 'e4a6a0577479b2b4'],
-    ['abc', 'd8bb14d833d59559'],
-    ['a'.repeat(200), 'b40af6d2f2f34472'],
-    ['é'.repeat(300), '0339efa52fe971b3'],
-    ['x'.repeat(1000), '9a306b894c158617'],
+// Produced by Python 3.11's hashlib: hashlib.blake2b(text.encode(), digest_size=8).hexdigest().
+describe('partDigest: BLAKE2b with digest_size=8 (python3 hashlib goldens)', () => {
+  const cases: [string, string, string][] = [
+    ['empty', '', 'e4a6a0577479b2b4'],
+    ['abc', 'abc', 'd8bb14d833d59559'],
+    ['ASCII sentence', 'The quick brown fox jumps over the lazy dog', '4c4531b978d589f8'],
+    ['2-, 3- and 4-byte UTF-8', 'zażółć_gęślą_jaźń_名前_𝐀𝐁', '2e7467869d09c4cd'],
+    ['127 bytes', 'a'.repeat(127), '03d6a9be11f3f18a'],
+    ['exactly 128 bytes (one block)', 'a'.repeat(128), 'f06643fe9c7e18da'],
+    ['128 bytes of 2-byte characters', 'é'.repeat(64), '6e5b456ae3bbb591'],
+    ['129 bytes', 'a'.repeat(129), 'e462535bb0c5a299'],
+    ['200 bytes', 'a'.repeat(200), 'b40af6d2f2f34472'],
+    ['256 bytes (two blocks)', 'a'.repeat(256), '78b03efd0a5ea28b'],
+    ['300 bytes', 'x'.repeat(300), '12b539c1cad94615'],
+    ['300 bytes of 3-byte characters', '名'.repeat(100), '67594c5da6c13b59'],
+    ['600 bytes of 2-byte characters', 'é'.repeat(300), '0339efa52fe971b3'],
+    ['1,000 bytes', 'x'.repeat(1000), '9a306b894c158617'],
+    ['10,000 characters, 22,500 bytes', 'ab名𝐀'.repeat(2500), '3eb8bfa24c5ddddd'],
   ];
-  for (const [input, digest] of cases) {
-    it(`${input.slice(0, 5)}… (${input.length})`, () => assert.equal(blake2bHex(new TextEncoder().encode(input), 8), digest));
+  for (const [name, input, digest] of cases) {
+    it(name, () => assert.equal(partDigest(input), digest));
   }
+  it('is not the first 8 bytes of BLAKE2b-512', () => {
+    // hashlib.blake2b(b'abc').hexdigest()[:16]
+    assert.notEqual(partDigest('abc'), 'ba80a53f981c4d0d');
+  });
 });

@@ -1,12 +1,21 @@
 // Where the official client puts a downloaded file (`create_target_path`, neptune.md §7.3), reproduced exactly
 // so that files land at the same relative paths as with `neptune_query.download_files`.
-import { blake2bHex } from './blake2b.ts';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { extensionForMimeType } from './mime-extensions.ts';
 import { pythonFixed } from './python-format.ts';
 
 const MAX_PART_LENGTH = 255;
 const DIGEST_BYTES = 8;
 const DIGEST_HEX_LENGTH = DIGEST_BYTES * 2;
+
+/**
+ * `hashlib.blake2b(part.encode(), digest_size=8).hexdigest()` (§7.3 step 3). The digest length is in BLAKE2b's
+ * parameter block, so this is not a truncated BLAKE2b-512 (the only variant Node's crypto offers).
+ */
+export function partDigest(part: string): string {
+  return bytesToHex(blake2b(new TextEncoder().encode(part), { dkLen: DIGEST_BYTES }));
+}
 
 /**
  * The parts pathlib makes of `Path(".") / a / b / …` (§7.3 step 1): `/` separates levels, empty and `.`
@@ -33,8 +42,7 @@ export function sanitizePathPart(part: string): string {
   const sanitized = chars.join('');
   // Python counts code points, not UTF-16 units.
   if (chars.length <= MAX_PART_LENGTH) return sanitized;
-  const digest = blake2bHex(new TextEncoder().encode(sanitized), DIGEST_BYTES);
-  return `${chars.slice(0, MAX_PART_LENGTH - DIGEST_HEX_LENGTH - 1).join('')}_${digest}`;
+  return `${chars.slice(0, MAX_PART_LENGTH - DIGEST_HEX_LENGTH - 1).join('')}_${partDigest(sanitized)}`;
 }
 
 /** The `step_…` part of a file-series point: `f"step_{step:f}"` (§7.3 step 2). */
