@@ -1,5 +1,5 @@
 // A stored attribute as `ProtoAttributeDTO` (neptune.md §6.4), in protobufjs object form with the proto field
-// names (proto.ts parses with keepCase). Shared by the search projection and the attribute-values endpoint.
+// names (wire-schema.ts parses with keepCase). Shared by the search projection and the attribute-values endpoint.
 import type { StoredAttribute } from './store.ts';
 
 export type ProtoObject = Record<string, unknown>;

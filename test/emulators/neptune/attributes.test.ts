@@ -2,7 +2,7 @@
 // opaque tokens the way the client loops, protobuf shapes, and errors.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { QueryAttributesResultMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { QueryAttributesResultMessage } from './wire-schema.ts';
 import { DEFINITIONS_PATH, PROJECT, startEmulator, VALUES_PATH, type Emulator } from './test-harness.ts';
 
 const ALL_TYPES = [

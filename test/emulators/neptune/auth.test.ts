@@ -2,7 +2,7 @@
 // 1.11.0 bootstrap (client config + OIDC discovery), driven over HTTP.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SearchResultMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { SearchResultMessage } from './wire-schema.ts';
 import { SEARCH_PATH, startEmulator } from './test-harness.ts';
 
 const OAUTH = '/api/backend/v1/authorization/oauth-token';

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type protobuf from 'protobufjs';
 import type { StoredProject } from './store.ts';
+import { encodeMessage } from './wire-schema.ts';
 import type { NeptuneStore } from './store.ts';
 
 /** Request bodies above this are refused (413, a documented status, neptune.md §7.1); the client's are ≤ ~2 MB. */
@@ -35,7 +36,7 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 
 /** The /proto/ endpoints answer raw protobuf bytes (neptune.md §1); the client ignores the content type. */
 export function sendProto(res: ServerResponse, type: protobuf.Type, value: Record<string, unknown>): void {
-  const bytes = type.encode(type.fromObject(value)).finish();
+  const bytes = encodeMessage(type, value);
   res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': String(bytes.length) });
   res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
 }

@@ -2,7 +2,7 @@
 // projection and its protobuf shapes, errors; and a 100,000-run generated project.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SearchResultMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { SearchResultMessage } from './wire-schema.ts';
 import type { NeptuneFixture } from '../common/contracts.ts';
 import { fakeSigner, searchRows, SEARCH_PATH, startEmulator, type Emulator } from './test-harness.ts';
 

@@ -2,7 +2,7 @@
 // server pages, perSeriesPointsLimit as a total (tail), and series that do not exist.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SeriesValuesResponseMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { SeriesValuesResponseMessage } from './wire-schema.ts';
 import { PROJECT, SERIES_PATH, startEmulator, type Emulator } from './test-harness.ts';
 
 interface Point {

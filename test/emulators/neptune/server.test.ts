@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
-import { SearchResultMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { SearchResultMessage } from './wire-schema.ts';
 import { SEARCH_PATH, searchRows, startEmulator } from './test-harness.ts';
 
 const BODY = { attributeFilters: [{ path: 'sys/id' }], experimentLeader: true, pagination: { limit: 10000, offset: 0 } };

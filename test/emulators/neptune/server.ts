@@ -14,7 +14,7 @@ import { search } from './search.ts';
 import { seriesValues } from './series.ts';
 import { signedUrls } from './signed-urls.ts';
 import type { NeptuneStore } from './store.ts';
-import { QueryAttributesResultMessage, SearchResultMessage, SeriesValuesResponseMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { QueryAttributesResultMessage, SearchResultMessage, SeriesValuesResponseMessage } from './wire-schema.ts';
 
 export interface NeptuneHandlerOptions {
   /** Largest search page whatever `pagination.limit` says (default: none). The client stops on a short page (§4.4). */

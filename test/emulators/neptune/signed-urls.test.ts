@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
-import { QueryAttributesResultMessage, SeriesValuesResponseMessage } from '../../../src/backends/neptune/api/proto.ts';
+import { QueryAttributesResultMessage, SeriesValuesResponseMessage } from './wire-schema.ts';
 import { createFaultEngine } from '../common/faults.ts';
 import { createRequestLog } from '../common/request-log.ts';
 import { startStorageServer } from '../common/storage-server.ts';

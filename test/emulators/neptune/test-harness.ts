@@ -10,6 +10,7 @@ import { createFaultEngine } from '../common/faults.ts';
 import { createRequestLog } from '../common/request-log.ts';
 import { closeServer } from '../common/storage-server.ts';
 import { createNeptuneHandler, type NeptuneHandlerOptions } from './server.ts';
+import { decodeMessage } from './wire-schema.ts';
 
 export const PROJECT = 'ws/proj';
 
@@ -167,7 +168,7 @@ export async function startEmulator(
       headers: res.headers,
       body,
       json: () => JSON.parse(body.toString('utf8')) as unknown,
-      proto: (type) => type.toObject(type.decode(body), { longs: Number, oneofs: true, defaults: false }),
+      proto: (type) => decodeMessage(type, body),
     };
   };
   const login: Emulator['login'] = async () => {

@@ -1,8 +1,14 @@
 // A tiny in-process Neptune API for the backend's request/response tests (the real emulator lives in
-// test/emulators/neptune). It records every request and answers from a small run table.
+// test/emulators/neptune). It records every request and answers from a small run table; protobuf answers are
+// encoded with the emulator's own copy of the messages, never with the backend's schema.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueryAttributesResultMessage, SearchResultMessage, SeriesValuesResponseMessage } from '../../../src/backends/neptune/api/proto.ts';
+import {
+  encodeMessage,
+  QueryAttributesResultMessage,
+  SearchResultMessage,
+  SeriesValuesResponseMessage,
+} from '../../emulators/neptune/wire-schema.ts';
 
 export interface FakeFile {
   path: string;
@@ -135,7 +141,7 @@ export async function startFakeNeptune(runs: FakeRun[], project = 'ws/proj'): Pr
       const entries = page.map((r) => ({
         attributes: [string(label, body.experimentLeader ? r.name : r.customRunId), string('sys/id', r.sysId)],
       }));
-      return proto(SearchResultMessage.encode(SearchResultMessage.fromObject({ matching_item_count: matching.length, entries })).finish());
+      return proto(encodeMessage(SearchResultMessage, { matching_item_count: matching.length, entries }));
     }
     if (url.pathname === '/api/leaderboard/v1/leaderboard/attributes/definitions/query') {
       const chosen =
@@ -183,7 +189,7 @@ export async function startFakeNeptune(runs: FakeRun[], project = 'ws/proj'): Pr
               },
             })),
         }));
-      return proto(QueryAttributesResultMessage.encode(QueryAttributesResultMessage.fromObject({ entries, nextPage: {} })).finish());
+      return proto(encodeMessage(QueryAttributesResultMessage, { entries, nextPage: {} }));
     }
     if (url.pathname === '/api/leaderboard/v1/proto/attributes/series') {
       type SeriesRequest = {
@@ -216,7 +222,7 @@ export async function startFakeNeptune(runs: FakeRun[], project = 'ws/proj'): Pr
           },
         ];
       });
-      return proto(SeriesValuesResponseMessage.encode(SeriesValuesResponseMessage.fromObject({ series })).finish());
+      return proto(encodeMessage(SeriesValuesResponseMessage, { series }));
     }
     if (url.pathname === '/api/storagebridge/v1/signedUrl') {
       const files = (body.files as { path: string; project_identifier: string }[]).map((f) => ({

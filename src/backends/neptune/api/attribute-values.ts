@@ -2,7 +2,8 @@
 // attribute names, protobuf answer, token paging. Only `fileRef` values of requested names are kept.
 import { ServerError } from '../../../core/errors.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { decodeAnswer, QueryAttributesResultMessage } from './proto.ts';
+import { decodeAnswer, QueryAttributesResultSchema } from './proto.ts';
+import type { ProtoFileRef, ProtoQueryAttributesResultDTO } from './proto/neptune_pb.ts';
 
 export interface FileRef {
   /** Storage path, opaque (§6.5). */
@@ -17,24 +18,16 @@ export interface FileValue extends FileRef {
   attribute: string;
 }
 
-interface DecodedFileRef {
-  path?: string;
-  sizeBytes?: number;
-  mimeType?: string;
-}
-
-interface DecodedValues {
-  entries?: {
-    experimentShortId?: string;
-    attributes?: { name?: string; type?: string; file_ref_properties?: DecodedFileRef }[];
-  }[];
-  nextPage?: { nextPageToken?: string };
-}
+/** What `ProtoFileRef` and `ProtoFileRefAttributeDTO` share (§6.4). */
+type DecodedFileRef = Pick<ProtoFileRef, 'path' | 'sizeBytes' | 'mimeType'>;
 
 /** A decoded `ProtoFileRef`/`ProtoFileRefAttributeDTO` as a FileRef, or undefined when it names no path. */
 export function fileRefOf(decoded: DecodedFileRef | undefined): FileRef | undefined {
-  if (decoded === undefined || decoded.path === undefined || decoded.path === '') return undefined;
-  return { path: decoded.path, sizeBytes: decoded.sizeBytes, mimeType: decoded.mimeType ?? '' };
+  if (decoded === undefined || decoded.path === '') return undefined;
+  // int64 as a number (sizes stay far below 2^53). proto3 puts no zero on the wire, so 0 is also what a size the
+  // server did not send reads as: unknown, so the download does not check it.
+  const sizeBytes = decoded.sizeBytes === 0n ? undefined : Number(decoded.sizeBytes);
+  return { path: decoded.path, sizeBytes, mimeType: decoded.mimeType };
 }
 
 export async function fetchFileValues(
@@ -57,18 +50,18 @@ export async function fetchFileValues(
         nextPage: token === undefined ? { limit: pageSize } : { limit: pageSize, nextPageToken: token },
       },
     });
-    let decoded: DecodedValues;
+    let decoded: ProtoQueryAttributesResultDTO;
     try {
-      decoded = decodeAnswer(QueryAttributesResultMessage, body) as DecodedValues;
+      decoded = decodeAnswer(QueryAttributesResultSchema, body);
     } catch (error) {
       throw new ServerError(`Neptune's attribute-values answer could not be decoded as protobuf (${(error as Error).message}).`);
     }
-    for (const entry of decoded.entries ?? []) {
-      const sysId = entry.experimentShortId ?? '';
-      for (const attribute of entry.attributes ?? []) {
+    for (const entry of decoded.entries) {
+      const sysId = entry.experimentShortId;
+      for (const attribute of entry.attributes) {
         // The client drops (name, type) pairs it did not ask for (§6.2).
-        if (attribute.type !== 'fileRef' || attribute.name === undefined || !wanted.has(attribute.name)) continue;
-        const ref = fileRefOf(attribute.file_ref_properties);
+        if (attribute.type !== 'fileRef' || attribute.name === '' || !wanted.has(attribute.name)) continue;
+        const ref = fileRefOf(attribute.fileRefProperties);
         if (ref !== undefined && sysId !== '') out.push({ sysId, attribute: attribute.name, ...ref });
       }
     }

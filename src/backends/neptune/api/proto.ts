@@ -1,200 +1,23 @@
-// The protobuf messages the Neptune retrieval endpoints answer with, written from
-// docs/protocols/neptune.md §6.4 (package neptune.api.v1.model, proto3). Field numbers
-// and names follow the official API spec so that the wire format is identical; protobufjs
-// does the encoding, both in the backend (decode) and in the emulator (encode).
-import protobuf from 'protobufjs';
+// Decoding the answers of Neptune's /proto/ endpoints (neptune.md §4.1, §6.2, §6.3) with the schemas generated from
+// proto/neptune.proto (`npm run proto`), into typed messages.
+//
+// Strings: the messages are proto3, whose strings are UTF-8 checked (the utf8_validation feature is VERIFY), so
+// @bufbuild/protobuf reads them with a fatal TextDecoder and refuses invalid UTF-8 as the Python client does; up to 32
+// ASCII bytes it builds them with String.fromCharCode. Both give flat strings, not ropes of small pieces: the decoded
+// paths, names and MIME types live as long as the resolved file list (bench S4), so a rope per string would cost
+// ~16 heap objects per run. test/unit/neptune/proto-decode.test.ts holds the library to both.
+import { fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 
-export const NEPTUNE_PROTO = `
-syntax = "proto3";
-package neptune.api.v1.model;
-
-message ProtoLeaderboardEntriesSearchResultDTO {
-  int64 matching_item_count = 1;
-  optional int64 total_group_count = 2;
-  repeated ProtoAttributesDTO entries = 3;
-}
-
-message ProtoAttributesDTO {
-  string experiment_id = 1;
-  string type = 2;
-  string project_id = 3;
-  string organization_id = 4;
-  string project_name = 5;
-  string organization_name = 6;
-  repeated ProtoAttributeDTO attributes = 7;
-}
-
-message ProtoAttributeDTO {
-  string name = 1;
-  string type = 2;
-  optional ProtoIntAttributeDTO int_properties = 3;
-  optional ProtoFloatAttributeDTO float_properties = 4;
-  optional ProtoStringAttributeDTO string_properties = 5;
-  optional ProtoBoolAttributeDTO bool_properties = 6;
-  optional ProtoDatetimeAttributeDTO datetime_properties = 7;
-  optional ProtoStringSetAttributeDTO string_set_properties = 8;
-  optional ProtoFloatSeriesAttributeDTO float_series_properties = 9;
-  optional ProtoFileRefAttributeDTO file_ref_properties = 10;
-  optional ProtoStringSeriesAttributeDTO string_series_properties = 11;
-  optional ProtoFileRefSeriesAttributeDTO file_ref_series_properties = 12;
-  optional ProtoHistogramSeriesAttributeDTO histogram_series_properties = 13;
-}
-
-message ProtoIntAttributeDTO { string attribute_name = 1; string attribute_type = 2; int64 value = 3; }
-message ProtoFloatAttributeDTO { string attribute_name = 1; string attribute_type = 2; double value = 3; }
-message ProtoStringAttributeDTO { string attribute_name = 1; string attribute_type = 2; string value = 3; }
-message ProtoBoolAttributeDTO { string attribute_name = 1; string attribute_type = 2; bool value = 3; }
-// value: epoch milliseconds
-message ProtoDatetimeAttributeDTO { string attribute_name = 1; string attribute_type = 2; int64 value = 3; }
-message ProtoStringSetAttributeDTO { string attribute_name = 1; string attribute_type = 2; repeated string value = 3; }
-
-message ProtoFileRefAttributeDTO {
-  string attribute_name = 1;
-  string attribute_type = 2;
-  string path = 3;
-  int64 sizeBytes = 4;
-  string mimeType = 5;
-}
-
-message ProtoFileRefSeriesAttributeDTO {
-  string attribute_name = 1;
-  string attribute_type = 2;
-  optional double last_step = 3;
-  optional ProtoFileRef last = 4;
-}
-
-message ProtoStringSeriesAttributeDTO {
-  string attribute_name = 1;
-  string attribute_type = 2;
-  optional double last_step = 3;
-  optional string last = 4;
-}
-
-message ProtoHistogramSeriesAttributeDTO {
-  string attribute_name = 1;
-  string attribute_type = 2;
-  optional double last_step = 3;
-  optional ProtoHistogram last = 4;
-}
-
-message ProtoFloatSeriesAttributeConfigDTO {
-  optional double min = 1;
-  optional double max = 2;
-  optional string unit = 3;
-}
-
-message ProtoFloatSeriesAttributeDTO {
-  string attribute_name = 1;
-  string attribute_type = 2;
-  optional double last_step = 3;
-  optional double last = 4;
-  optional double min = 5;
-  optional double max = 6;
-  optional double average = 7;
-  optional double variance = 8;
-  ProtoFloatSeriesAttributeConfigDTO config = 9;
-  bool has_preview = 10;
-}
-
-message ProtoQueryAttributesResultDTO {
-  repeated ProtoQueryAttributesExperimentResultDTO entries = 1;
-  ProtoNextPageDTO nextPage = 2;
-}
-
-message ProtoQueryAttributesExperimentResultDTO {
-  string experimentId = 1;
-  string experimentShortId = 2;
-  repeated ProtoAttributeDTO attributes = 3;
-}
-
-message ProtoNextPageDTO {
-  optional string nextPageToken = 1;
-  optional uint32 limit = 2;
-}
-
-message ProtoSeriesValuesResponseDTO {
-  repeated ProtoSeriesValuesSingleSeriesResponseDTO series = 1;
-}
-
-message ProtoSeriesValuesSingleSeriesResponseDTO {
-  string requestId = 1;
-  optional ProtoSeriesValuesSearchAfterDTO searchAfter = 2;
-  oneof series {
-    ProtoSeriesValuesDTO string_series = 3;
-    ProtoSeriesValuesDTO seriesValues = 4;
-  }
-}
-
-message ProtoSeriesValuesSearchAfterDTO {
-  bool finished = 1;
-  string token = 2;
-}
-
-message ProtoSeriesValuesDTO {
-  repeated ProtoPointValueDTO values = 1;
-}
-
-message ProtoPointValueDTO {
-  int64 timestamp_millis = 1;
-  double step = 2;
-  optional string value = 3;
-  bool is_preview = 4;
-  float completion_ratio = 5;
-  optional ProtoSeriesPointValueObjectDTO object = 6;
-}
-
-message ProtoSeriesPointValueObjectDTO {
-  oneof value {
-    string stringValue = 1;
-    ProtoHistogram histogram = 2;
-    ProtoFileRef fileRef = 3;
-  }
-}
-
-message ProtoFileRef {
-  string path = 1;
-  int64 sizeBytes = 2;
-  string mimeType = 3;
-}
-
-message ProtoHistogram {
-  string type = 1;
-  repeated double edges = 2;
-  repeated double values = 3;
-}
-`;
-
-const root = protobuf.parse(NEPTUNE_PROTO, { keepCase: true }).root;
-const lookup = (name: string): protobuf.Type => root.lookupType(`neptune.api.v1.model.${name}`);
-
-/** The three response messages of the /proto/ endpoints (reference §4.1, §6.2, §6.3). */
-export const SearchResultMessage = lookup('ProtoLeaderboardEntriesSearchResultDTO');
-export const QueryAttributesResultMessage = lookup('ProtoQueryAttributesResultDTO');
-export const SeriesValuesResponseMessage = lookup('ProtoSeriesValuesResponseDTO');
-
-/** Options that turn a decoded message into plain data: int64 as JS numbers, oneofs named. */
-const TO_OBJECT_OPTIONS: protobuf.IConversionOptions = { longs: Number, oneofs: true, defaults: false };
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+export {
+  ProtoLeaderboardEntriesSearchResultDTOSchema as SearchResultSchema,
+  ProtoQueryAttributesResultDTOSchema as QueryAttributesResultSchema,
+  ProtoSeriesValuesResponseDTOSchema as SeriesValuesResponseSchema,
+} from './proto/neptune_pb.ts';
 
 /**
- * Reads proto3 strings as flat strings. protobufjs checks their UTF-8 (as the Python client does) in
- * `stringVerify`, which builds a short string by appending 8-character pieces: each decoded path, name and MIME
- * type was a rope of many small strings, kept for as long as the resolved file list (bench S4: ~16 extra heap
- * objects per run). A fatal TextDecoder rejects the same invalid bytes and returns one flat string.
+ * Decodes an answer of the /proto/ endpoints (throws on bytes that are not the message). Unknown fields are
+ * skipped, not kept: they would hold on to the whole answer's buffer.
  */
-class FlatStringReader extends protobuf.BufferReader {
-  override stringVerify(): string {
-    const length = this.size();
-    const start = this.pos;
-    const end = start + length;
-    if (end > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
-    this.pos = end;
-    return strictUtf8.decode(this.buf.subarray(start, end));
-  }
-}
-
-/** Decodes an answer of the /proto/ endpoints into plain data (throws on bytes that are not the message). */
-export function decodeAnswer(message: protobuf.Type, body: Buffer): unknown {
-  return message.toObject(message.decode(new FlatStringReader(body)), TO_OBJECT_OPTIONS);
+export function decodeAnswer<Desc extends DescMessage>(schema: Desc, body: Uint8Array): MessageShape<Desc> {
+  return fromBinary(schema, body, { readUnknownFields: false });
 }

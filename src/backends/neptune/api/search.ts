@@ -2,7 +2,8 @@
 // sys/id, default sorting, offset paging. The next page is requested while the caller works on the current one.
 import { InputError, ServerError } from '../../../core/errors.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { decodeAnswer, SearchResultMessage } from './proto.ts';
+import { decodeAnswer, SearchResultSchema } from './proto.ts';
+import type { ProtoAttributeDTO, ProtoLeaderboardEntriesSearchResultDTO } from './proto/neptune_pb.ts';
 
 export type ContainerMode = 'experiments' | 'runs';
 
@@ -38,9 +39,13 @@ export function searchBody(options: SearchOptions, offset: number): Record<strin
   };
 }
 
-interface DecodedAttribute {
-  name?: string;
-  string_properties?: { value?: string };
+/**
+ * The value of a projected attribute: the client reads only `string_properties.value` (§4.1). proto3 puts no empty
+ * string on the wire, so '' is also what a missing value reads as: none.
+ */
+function stringValue(attribute: ProtoAttributeDTO): string | undefined {
+  const value = attribute.stringProperties?.value;
+  return value === '' ? undefined : value;
 }
 
 async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number): Promise<Container[]> {
@@ -57,17 +62,16 @@ async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number
       return new InputError(input, `Neptune rejected the query built from it${also}${why}. Check the regex or filter syntax.`);
     },
   });
-  let decoded: { entries?: { attributes?: DecodedAttribute[] }[] };
+  let decoded: ProtoLeaderboardEntriesSearchResultDTO;
   try {
-    decoded = decodeAnswer(SearchResultMessage, body) as typeof decoded;
+    decoded = decodeAnswer(SearchResultSchema, body);
   } catch (error) {
     throw new ServerError(`Neptune's search answer could not be decoded as protobuf (${(error as Error).message}).`);
   }
   const label = labelAttribute(options.mode);
   const containers: Container[] = [];
-  for (const entry of decoded.entries ?? []) {
-    // The client reads only string_properties.value of the projected attributes (§4.1).
-    const values = new Map((entry.attributes ?? []).map((a) => [a.name ?? '', a.string_properties?.value]));
+  for (const entry of decoded.entries) {
+    const values = new Map(entry.attributes.map((a) => [a.name, stringValue(a)]));
     const sysId = values.get('sys/id');
     if (sysId === undefined || sysId === '') throw new ServerError('Neptune returned a search entry without sys/id.');
     containers.push({ sysId, label: values.get(label) });

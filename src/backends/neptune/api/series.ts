@@ -6,7 +6,8 @@ import type { StepRange } from '../selection.ts';
 import { fileRefOf, type FileRef } from './attribute-values.ts';
 import { seriesRequestIds } from './batching.ts';
 import type { NeptuneApi } from './neptune-api.ts';
-import { decodeAnswer, SeriesValuesResponseMessage } from './proto.ts';
+import { decodeAnswer, SeriesValuesResponseSchema } from './proto.ts';
+import type { ProtoSeriesValuesResponseDTO } from './proto/neptune_pb.ts';
 import type { ContainerMode } from './search.ts';
 
 export interface SeriesPair {
@@ -28,14 +29,6 @@ interface SeriesRequest {
   requestId: string;
   series: Record<string, unknown>;
   searchAfter?: { finished: false; token: string };
-}
-
-interface DecodedSeries {
-  series?: {
-    requestId?: string;
-    searchAfter?: { finished?: boolean; token?: string };
-    seriesValues?: { values?: { step?: number; object?: { fileRef?: { path?: string; sizeBytes?: number; mimeType?: string } } }[] };
-  }[];
 }
 
 /** The request body of one page (§6.3 table). */
@@ -70,9 +63,9 @@ export async function fetchFileSeries(api: NeptuneApi, pairs: readonly SeriesPai
       query: { useDeprecatedStringFields: 'false' },
       body: seriesBody(requests, query),
     });
-    let decoded: DecodedSeries;
+    let decoded: ProtoSeriesValuesResponseDTO;
     try {
-      decoded = decodeAnswer(SeriesValuesResponseMessage, body) as DecodedSeries;
+      decoded = decodeAnswer(SeriesValuesResponseSchema, body);
     } catch (error) {
       throw new ServerError(`Neptune's series answer could not be decoded as protobuf (${(error as Error).message}).`);
     }
@@ -81,22 +74,24 @@ export async function fetchFileSeries(api: NeptuneApi, pairs: readonly SeriesPai
     const present = new Set<string>();
     const finished = new Set<string>();
     const tokens = new Map<string, string>();
-    for (const series of decoded.series ?? []) {
-      const id = series.requestId ?? '';
+    for (const series of decoded.series) {
+      const id = series.requestId;
       const pair = pairOf.get(id);
       if (pair === undefined) continue;
       present.add(id);
       if (series.searchAfter !== undefined) {
-        tokens.set(id, series.searchAfter.token ?? '');
-        if (series.searchAfter.finished === true) finished.add(id);
+        tokens.set(id, series.searchAfter.token);
+        if (series.searchAfter.finished) finished.add(id);
       }
       // Only the seriesValues member is read; the deprecated string_series one is ignored (§6.3).
-      for (const value of series.seriesValues?.values ?? []) {
-        const ref = fileRefOf(value.object?.fileRef);
+      const values = series.series.case === 'seriesValues' ? series.series.value.values : [];
+      for (const value of values) {
+        const object = value.object?.value;
+        const ref = fileRefOf(object?.case === 'fileRef' ? object.value : undefined);
         if (ref === undefined) continue;
         received += 1;
         const list = points.get(id) ?? [];
-        list.push({ ...pair, ...ref, step: value.step ?? 0 });
+        list.push({ ...pair, ...ref, step: value.step });
         points.set(id, list);
       }
     }
