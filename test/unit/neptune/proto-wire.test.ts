@@ -1,5 +1,5 @@
 // The generated schemas against hand-written bytes (proto-wire-fixtures.ts): a wrong field number, wire type or
-// message nesting in src/backends/neptune/api/proto/neptune.proto makes these fail.
+// message nesting in src/backends/neptune/api/proto/neptune.proto makes these fail (messages: neptune.md §6.4).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileRefOf } from '../../../src/backends/neptune/api/attribute-values.ts';
