@@ -7,6 +7,7 @@ import { StoppedEarlyError, type PipelineReport } from '../core/pipeline.ts';
 import { describeRecord } from '../core/report/describe.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/report/progress.ts';
+import { cancelOnSignals } from '../job/cancellation.ts';
 import { readSettings, runJob, secretVariables, type JobReport } from '../job/job.ts';
 import { decideArtifact, judge, type Level } from '../job/verdict.ts';
 import { Outputs } from '../settings/common-inputs.ts';
@@ -48,21 +49,14 @@ function say(level: Level, message: string): void {
 
 export async function runAction(): Promise<void> {
   maskCredentials();
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    core.warning(`Received ${signal}: stopping downloads and removing temporary files.`);
-    controller.abort(new Error(signal));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancellation = cancelOnSignals((message) => core.warning(message));
   try {
-    await run(controller.signal);
+    await run(cancellation.signal);
   } catch (error) {
     core.setFailed(errorMessage(error));
     if (!(error instanceof UserFacingError) && error instanceof Error && error.stack) core.debug(errorMessage(error.stack));
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    cancellation.dispose();
   }
 }
 
@@ -95,6 +89,8 @@ async function run(signal: AbortSignal): Promise<void> {
     if (error instanceof StoppedEarlyError) {
       finish(settings, error.report);
       await writeSummary(error.report.manifest).catch(() => undefined);
+      const { manifestError } = error.report;
+      if (manifestError !== undefined && manifestError !== error.cause) core.warning(errorMessage(manifestError));
       throw error.cause;
     }
     throw error;
@@ -121,7 +117,7 @@ function finish(settings: Settings, report: PipelineReport): void {
   const t = report.manifest.totals;
   const shard = settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count} (of ${report.resolvedCount} resolved)` : '';
   core.info(
-    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${shard}. Manifest: ${settings.manifestPath}`,
+    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${shard}. Manifest: ${report.manifestError === undefined ? settings.manifestPath : 'not written'}`,
   );
   annotate(report.manifest);
 }

@@ -28,7 +28,8 @@ export function setRunOutputs(report: PipelineReport, destination: string, manif
     );
   }
   core.setOutput(Outputs.destination, destination);
-  core.setOutput(Outputs.manifest, manifestPath);
+  // Empty when the manifest could not be written (the step fails saying why).
+  core.setOutput(Outputs.manifest, report.manifestError === undefined ? manifestPath : '');
   core.setOutput(Outputs.paths, paths.json);
   core.setOutput(Outputs.pathsTruncated, String(paths.truncated));
   core.setOutput(Outputs.filesCount, String(totals.downloaded + totals.skipped + totals.planned));

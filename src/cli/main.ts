@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
-import { errorMessage, registerSecret } from '../core/errors.ts';
+import { errorMessage, redact, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError } from '../core/pipeline.ts';
+import { cancelOnSignals } from '../job/cancellation.ts';
 import { limitHeapGrowth } from '../job/heap-limits.ts';
 import { readSettings, runJob, secretVariables, SOURCES, type JobReport } from '../job/job.ts';
 import { judge } from '../job/verdict.ts';
 import { VERSION } from '../version.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
-import { buildProgram, flagReader, switches } from './options.ts';
+import { buildProgram, flagReader, registerFlagSecrets, switches } from './options.ts';
 import { renderPlanTable } from './plan-table.ts';
 import { createTerminalProgress } from './terminal-progress.ts';
 
@@ -27,8 +28,11 @@ export async function main(argv: string[]): Promise<number> {
     const value = process.env[variable]?.trim();
     if (value) registerSecret(value);
   }
+  registerFlagSecrets(argv);
   const program = buildProgram(VERSION, SOURCES);
   program.exitOverride();
+  // Commander quotes what it could not read (`unknown option '--api_token=…'`): never a credential.
+  program.configureOutput({ writeErr: (text) => process.stderr.write(redact(text)) });
   try {
     program.parse(argv);
   } catch (error) {
@@ -37,10 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<Record<string, unknown>>();
   const out = switches(opts);
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancellation = cancelOnSignals((message) => log.warning(message));
   try {
     const settings = readSettings(flagReader(opts), { env: process.env, baseDirectory: process.cwd() });
     log.info(`Resolving ${settings.source.description}`);
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       report = await runJob(settings, {
         log,
-        signal: controller.signal,
+        signal: cancellation.signal,
         onResolved: (n) => progress.start(n),
         onResult: (r) => progress.add(r),
       });
@@ -69,11 +70,12 @@ export async function main(argv: string[]): Promise<number> {
     return verdict.failed ? ExitCode.incomplete : ExitCode.ok;
   } catch (error) {
     const cause = error instanceof StoppedEarlyError ? error.cause : error;
+    const manifestError = error instanceof StoppedEarlyError ? error.report.manifestError : undefined;
+    if (manifestError !== undefined && manifestError !== cause) log.warning(errorMessage(manifestError));
     log.error(errorMessage(cause));
     return exitCodeFor(cause);
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    cancellation.dispose();
   }
 }
 

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import type { InputReader, InputSpec } from '../core/inputs/input-spec.ts';
 import type { SourceDefinition } from '../core/source.ts';
+import { registerSecret } from '../core/errors.ts';
 import { BACKEND_INPUT, JOB_INPUTS } from '../settings/common-inputs.ts';
 
 export interface CliSwitches {
@@ -76,4 +77,21 @@ export function flagReader(opts: Record<string, unknown>): InputReader {
 
 export function switches(opts: Record<string, unknown>): CliSwitches {
   return { json: opts.json === true, progress: opts.progress !== false };
+}
+
+/** A flag whose name says it holds a credential, spelt right or not (`--api-token`, `--api_token`, `--apikey`). */
+const SECRET_FLAG = /^--?[^=]*(token|key|secret|passw)/i;
+
+/**
+ * Registers as secrets the values given to flags that look like credentials, before anything parses them, so a
+ * misspelt flag (which the parser then quotes as unknown) never prints its value.
+ */
+export function registerFlagSecrets(argv: readonly string[]): void {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (!SECRET_FLAG.test(arg)) continue;
+    const eq = arg.indexOf('=');
+    if (eq >= 0) registerSecret(arg.slice(eq + 1));
+    else if (i + 1 < argv.length) registerSecret(argv[i + 1] as string);
+  }
 }

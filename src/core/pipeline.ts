@@ -40,9 +40,15 @@ export interface PipelineReport {
   /** Files the selection resolved to, before sharding. */
   resolvedCount: number;
   storageRequests: number;
+  /** Why the manifest could not be written, when it could not (the report still describes every file). */
+  manifestError?: Error;
 }
 
-/** Thrown after the manifest was written when the run could not finish (cancelled, disk full). */
+/**
+ * Thrown when the run could not finish (cancelled, disk full, a resolution that failed after downloads began, a
+ * manifest that could not be written), after the manifest was written if it could be: `report` describes every
+ * file resolved so far, and `cause` is what stopped the run.
+ */
 export class StoppedEarlyError extends Error {
   readonly report: PipelineReport;
   constructor(cause: unknown, report: PipelineReport) {
@@ -61,11 +67,13 @@ export async function runPipeline(source: Source, request: PipelineRequest, deps
     try {
       for await (const page of source.resolve()) {
         if (deps.signal.aborted) throw new CancelledError();
-        resolvedCount += page.length;
         const mine: PlannedFile[] = [];
         for (const file of page) {
           // Every shard plans every file, so which file wins a contested path does not depend on the shard.
           const placed = planner.plan(file);
+          // The same file listed twice (overlapping pages) is one file.
+          if (placed === undefined) continue;
+          resolvedCount += 1;
           if (inShard(file, request.shard)) mine.push(placed);
         }
         queue.push(mine);
@@ -84,10 +92,22 @@ export async function runPipeline(source: Source, request: PipelineRequest, deps
     dryRun: request.dryRun,
     shard: request.shard,
   });
-  const finish = async (results: FileResult[], storageRequests: number): Promise<PipelineReport> => {
+  /** The report of these results, with the manifest written (or why it could not be). */
+  const report = async (results: FileResult[], storageRequests: number): Promise<PipelineReport> => {
     const manifest = buildManifest(meta(), results);
-    await writeManifest(request.manifestPath, manifest);
-    return { manifest, results, resolvedCount, storageRequests };
+    const done: PipelineReport = { manifest, results, resolvedCount, storageRequests };
+    try {
+      await writeManifest(request.manifestPath, manifest);
+    } catch (error) {
+      done.manifestError = error as Error;
+    }
+    return done;
+  };
+  /** A run that got to its end: a manifest that cannot be written still stops it, with everything else reported. */
+  const finish = async (results: FileResult[], storageRequests: number): Promise<PipelineReport> => {
+    const done = await report(results, storageRequests);
+    if (done.manifestError !== undefined) throw new StoppedEarlyError(done.manifestError, done);
+    return done;
   };
 
   if (request.dryRun) {
@@ -154,7 +174,7 @@ export async function runPipeline(source: Source, request: PipelineRequest, deps
   const partial = planned.map(
     (p): FileResult => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why },
   );
-  throw new StoppedEarlyError(cause, await finish(partial, stats.storageRequests));
+  throw new StoppedEarlyError(cause, await report(partial, stats.storageRequests));
 }
 
 function rejected(p: PlannedFile): FileResult {

@@ -2,9 +2,11 @@
 // cancelled or when the disk is full, and always removes its temporary files before it returns or throws.
 import type { Dispatcher } from 'undici';
 import type { Source } from '../source.ts';
-import { CancelledError, errorMessage, ServerError } from '../errors.ts';
-import { downloadFile } from './file-download.ts';
-import { FolderMaker, TempFiles } from './local-files.ts';
+import { CancelledError, ServerError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { downloadFile, RunStoppingError } from './file-download.ts';
+import { FolderMaker } from './folder-maker.ts';
+import { removeStaleStaging, StagingArea } from './staging-area.ts';
 import { PlanQueue } from '../plan/plan-queue.ts';
 import type { RetryPolicy } from '../http/retry-policy.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
@@ -21,6 +23,7 @@ export interface DownloadOptions {
   signal: AbortSignal;
   /** Called after each file ends (in completion order). */
   onResult?: (result: FileResult) => void;
+  log?: Logger;
 }
 
 export interface DownloadStats {
@@ -43,8 +46,12 @@ export async function downloadAll(
   const queue = plan instanceof PlanQueue ? plan : PlanQueue.of(plan);
   const planned = queue.items;
   const results: FileResult[] = [];
-  const temps = new TempFiles();
   const folders = new FolderMaker(options.destination);
+  // Before any download: a destination that cannot be made stops the run; what killed runs left is removed.
+  await folders.ensureRoot();
+  const stale = await removeStaleStaging(options.destination);
+  if (stale > 0) options.log?.info(`Removed the unfinished downloads of ${stale} earlier run(s) into this destination that did not end.`);
+  const staging = await StagingArea.open(options.destination);
   // A run-wide stop: the caller's signal, or the first fatal error (disk full) of any worker.
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(options.signal.reason);
@@ -64,7 +71,7 @@ export async function downloadAll(
     retry: options.retry,
     overwrite: options.overwrite,
     folders,
-    temps,
+    staging,
     dispatcher: options.dispatcher,
     signal: stop.signal,
     onRequest: () => {
@@ -86,14 +93,18 @@ export async function downloadAll(
         stop.abort(fatal);
       }
     } catch (error) {
-      if (fatal === undefined && !(error instanceof CancelledError)) {
-        fatal = error;
+      // downloadFile ends every file with a result but for run-stopping errors (anything else is a bug, and
+      // stops the run the same way rather than vanish).
+      const cause = error instanceof RunStoppingError ? error.cause : error;
+      if (fatal === undefined && !(cause instanceof CancelledError)) {
+        fatal = cause;
         // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
-        const result: FileResult = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: errorMessage(error) };
-        results[index] = result;
-        options.onResult?.(result);
+        if (error instanceof RunStoppingError) {
+          results[index] = error.result;
+          options.onResult?.(error.result);
+        }
       }
-      stop.abort(error);
+      stop.abort(cause);
     }
   };
 
@@ -122,7 +133,7 @@ export async function downloadAll(
     await Promise.all(Array.from({ length: workers }, () => worker()));
   } finally {
     options.signal.removeEventListener('abort', onAbort);
-    await temps.removeAll();
+    await staging.close();
   }
   if (fatal !== undefined) throw fatal;
   if (options.signal.aborted) throw new CancelledError();

@@ -1,26 +1,38 @@
 // Brings one planned file to its final path: the overwrite policy first, then attempts until the bytes are
-// verified (length, and MD5 when the tracker gave one) and renamed into place. Expired URLs are renewed at
-// once; transient failures wait (Retry-After or jittered back-off) within the retry budget.
-import { rename } from 'node:fs/promises';
+// verified (length, and MD5 when the tracker or the storage gives one) and moved into place. What a failure
+// means — retry after a back-off, renew the URL, end this file, or stop the run — is decided by
+// failure-classes.ts; this module only carries it out, so every file ends with a result or a run-stopping error.
 import path from 'node:path';
 import type { Source } from '../source.ts';
-import { AuthenticationError, CancelledError, FilesystemError, redact } from '../errors.ts';
-import { type FolderMaker, inspectExisting, isDiskFullError, type TempFiles } from './local-files.ts';
 import { RetryBudget, sleep, type RetryPolicy } from '../http/retry-policy.ts';
-import { AttemptError } from './attempt-error.ts';
-import { fetchToFile, type FetchContext } from './storage-fetch.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
+import { AttemptError } from './attempt-error.ts';
+import { inspectExisting } from './existing-file.ts';
+import { classifyFileFailure } from './failure-classes.ts';
+import type { FolderMaker } from './folder-maker.ts';
+import type { StagingArea } from './staging-area.ts';
+import { fetchToFile, type FetchContext } from './storage-fetch.ts';
 
 export interface FileDownloadContext extends FetchContext {
   source: Source;
   retry: RetryPolicy;
   overwrite: OverwritePolicy;
   folders: FolderMaker;
-  temps: TempFiles;
+  staging: StagingArea;
 }
 
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
 const MAX_RENEWALS = 5;
+
+/** Thrown (never returned) when the file met an error that stops the whole run; carries the file's result. */
+export class RunStoppingError extends Error {
+  readonly result: FileResult;
+  constructor(error: Error, result: FileResult) {
+    super(error.message, { cause: error });
+    this.name = 'RunStoppingError';
+    this.result = result;
+  }
+}
 
 /**
  * `onReceived` is called when an attempt has received every byte (the rest of that attempt is disk work: flush,
@@ -28,113 +40,101 @@ const MAX_RENEWALS = 5;
  * bytes then fail verification and the file is fetched again.
  */
 export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContext, onReceived?: () => void): Promise<FileResult> {
-  const { file, finalPath } = planned;
+  const { file, finalPath, relativePath = '' } = planned;
   if (finalPath === undefined) {
     return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
   }
-  const folder = path.dirname(finalPath);
-  await ctx.folders.ensure(folder);
+  const budget = new RetryBudget(ctx.retry);
 
-  // The layout gives every file of a run its own path, so in a folder this run created nothing can exist yet.
-  const existing = ctx.folders.isFresh(folder)
-    ? ({ kind: 'absent' } as const)
-    : await inspectExisting(finalPath, file.size, ctx.overwrite === 'skip-existing' ? file.checksum : undefined);
-  if (existing.kind !== 'absent') {
-    if (ctx.overwrite === 'skip-existing' && existing.kind === 'same') {
+  try {
+    const folder = path.dirname(finalPath);
+    await ctx.folders.ensure(folder);
+    // The layout gives every file of a run its own path, so in a folder this run created nothing can exist yet.
+    const existing = ctx.folders.isFresh(folder)
+      ? ({ kind: 'absent' } as const)
+      : await inspectExisting(finalPath, file.size, ctx.overwrite === 'skip-existing' ? file.checksum : undefined);
+    if (existing.kind === 'same' && ctx.overwrite === 'skip-existing') {
       return { planned, status: 'skipped', bytes: existing.bytes, md5: existing.md5, attempts: 0 };
     }
-    if (ctx.overwrite === 'error') {
+    if (existing.kind !== 'absent' && ctx.overwrite === 'error') {
       return {
         planned,
         status: 'failed',
         bytes: 0,
         attempts: 0,
-        error: `a file already exists at '${planned.relativePath}'; set overwrite to 'overwrite' or 'skip-existing', or clear the destination`,
+        error: `a file already exists at '${relativePath}'; set overwrite to 'overwrite' or 'skip-existing', or clear the destination`,
       };
     }
+  } catch (error) {
+    // Before any request: a folder that cannot be made, a file in the way that cannot be read.
+    const failure = classifyFileFailure(error, relativePath, ctx.signal.aborted);
+    if (failure.scope === 'run') throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
+    return { planned, status: 'failed', bytes: 0, attempts: 0, error: failure.reason };
   }
 
-  const budget = new RetryBudget(ctx.retry);
   let renew = false;
   let renewals = 0;
+  /** The digest of bytes that failed verification: the same wrong bytes twice will not change on a third try. */
+  let rejectedDigest: string | undefined;
   for (;;) {
-    if (ctx.signal.aborted) throw new CancelledError();
     budget.begin();
-    const tmp = ctx.temps.create(finalPath);
+    const tmp = ctx.staging.tempPath();
     try {
       const locator = await ctx.source.locate(file, renew);
       renew = false;
       const got = await fetchToFile(locator, tmp, ctx, file.checksum !== undefined, onReceived);
-      verify(got, planned);
-      await rename(tmp, finalPath);
-      ctx.temps.settled(tmp);
+      const mismatch = verify(got, planned);
+      if (mismatch !== undefined) {
+        const repeated = got.md5 !== undefined && got.md5 === rejectedDigest;
+        rejectedDigest = got.md5;
+        throw new AttemptError(
+          repeated ? 'fatal' : 'transient',
+          repeated ? `${mismatch}; the storage sent the same bytes twice` : mismatch,
+        );
+      }
+      await ctx.staging.moveIntoPlace(tmp, finalPath);
       return { planned, status: 'downloaded', bytes: got.bytes, md5: got.md5, attempts: budget.attemptCount };
     } catch (error) {
-      await ctx.temps.remove(tmp);
-      if (ctx.signal.aborted) throw new CancelledError();
-      if (isDiskFullError(error)) {
-        throw new FilesystemError(
-          `The disk is full (or a size limit was hit) while writing '${planned.relativePath}'. Free space or choose another destination; nothing partial was kept.`,
-          { cause: error },
-        );
+      await ctx.staging.remove(tmp);
+      const failure = classifyFileFailure(error, relativePath, ctx.signal.aborted);
+      if (failure.scope === 'run') throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
+      if (failure.retry === 'never') {
+        return failure.status === 'missing'
+          ? { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: failure.reason }
+          : gaveUp(planned, budget, failure.reason);
       }
-      if (isLocalFileError(error)) {
-        // This file cannot be written (a folder in its place, no permission, a name the file system refuses):
-        // its own failure, not the run's.
-        const { code, message } = error as NodeJS.ErrnoException;
-        return {
-          planned,
-          status: 'failed',
-          bytes: 0,
-          attempts: budget.attemptCount,
-          error: `cannot write '${planned.relativePath}': ${code}: ${message}`,
-        };
-      }
-      if (!(error instanceof AttemptError)) throw error;
-      const lastError = redact(error.message);
-      if (error.kind === 'missing') return { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: lastError };
-      if (error.kind === 'fatal') return failed(planned, budget, lastError);
-      if (error.kind === 'refused') {
-        throw new AuthenticationError(
-          `${lastError} while downloading '${planned.relativePath}': the tracker refuses the credential, so the run stops. Check api-token.`,
-        );
-      }
-      if (error.kind === 'expired' && renewals < MAX_RENEWALS) {
+      if (failure.retry === 'renew' && renewals < MAX_RENEWALS) {
         renewals += 1;
         renew = true;
         continue;
       }
-      const wait = budget.next(error.retryAfterMs);
-      if (wait === undefined) return failed(planned, budget, lastError);
-      await sleep(wait, ctx.signal).catch(() => {
-        throw new CancelledError();
+      const wait = budget.next(failure.retry === 'after-backoff' ? failure.retryAfterMs : undefined);
+      if (wait === undefined) return gaveUp(planned, budget, failure.reason);
+      await sleep(wait, ctx.signal).catch((cancelled: unknown) => {
+        const stop = classifyFileFailure(cancelled, relativePath, true);
+        throw new RunStoppingError(stop.scope === 'run' ? stop.error : new Error(String(cancelled)), stopped(planned, budget, 'cancelled'));
       });
     }
   }
 }
 
-const LOCAL_FILE_CODES = new Set(['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EILSEQ']);
-
-function isLocalFileError(error: unknown): boolean {
-  return error instanceof Error && !(error instanceof AttemptError) && LOCAL_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
+function stopped(planned: PlannedFile, budget: RetryBudget, why: string): FileResult {
+  return { planned, status: 'failed', bytes: 0, attempts: budget.attemptCount, error: why };
 }
 
-function failed(planned: PlannedFile, budget: RetryBudget, lastError: string): FileResult {
+function gaveUp(planned: PlannedFile, budget: RetryBudget, lastError: string): FileResult {
   const n = budget.attemptCount;
   return { planned, status: 'failed', bytes: 0, attempts: n, error: `gave up after ${n} attempt${n === 1 ? '' : 's'}: ${lastError}` };
 }
 
-/** A transfer that delivered other bytes than the tracker described is a failed attempt, never a result. */
-function verify(got: { bytes: number; md5?: string; storageMd5?: string }, planned: PlannedFile): void {
+/** Why the received bytes are not the file the tracker described, or undefined when they are. */
+function verify(got: { bytes: number; md5?: string; storageMd5?: string }, planned: PlannedFile): string | undefined {
   const { size, checksum } = planned.file;
-  if (size !== undefined && got.bytes !== size) {
-    throw new AttemptError('transient', `received ${got.bytes} bytes, but the tracker says the file has ${size}`);
-  }
-  if (checksum !== undefined && checksum.value !== got.md5) {
-    throw new AttemptError('transient', `MD5 mismatch: the tracker says ${checksum.value}, received ${got.md5}`);
-  }
-  // Neptune reports no checksum; the storage's own MD5 still catches bytes changed on the way.
+  if (size !== undefined && got.bytes !== size) return `received ${got.bytes} bytes, but the tracker says the file has ${size}`;
+  if (checksum !== undefined && checksum.value !== got.md5) return `MD5 mismatch: the tracker says ${checksum.value}, received ${got.md5}`;
+  // A tracker without checksums: the storage's own MD5 still catches bytes changed on the way.
   if (got.storageMd5 !== undefined && got.storageMd5 !== got.md5) {
-    throw new AttemptError('transient', `MD5 mismatch: the storage says ${got.storageMd5}, received ${got.md5}`);
+    return `MD5 mismatch: the storage says ${got.storageMd5}, received ${got.md5}`;
   }
+  return undefined;
 }

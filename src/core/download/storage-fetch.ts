@@ -9,8 +9,6 @@ import type { Locator, StorageAnswer } from '../source.ts';
 import { AttemptError } from './attempt-error.ts';
 
 import { firstHeader, headerRecord } from '../http/headers.ts';
-import { isTransientNetworkError } from '../http/network-errors.ts';
-import { isDiskFullError } from './local-files.ts';
 import { parseRetryAfter } from '../http/retry-policy.ts';
 
 const MAX_REDIRECTS = 5;
@@ -57,7 +55,15 @@ interface Response {
 async function get(locator: Locator, extra: Record<string, string>, ctx: FetchContext): Promise<Response> {
   let url = locator.url;
   for (let hop = 0; ; hop += 1) {
-    const sameOrigin = locator.authOrigin !== undefined && new URL(url).origin === locator.authOrigin;
+    const { protocol, origin } = new URL(url);
+    // A tracker (or a redirect) may name any scheme; only http(s) is fetched, and no attempt will change that.
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw new AttemptError(
+        'fatal',
+        `the file's ${hop === 0 ? 'URL' : 'redirect'} is a ${protocol} address, not http(s); it is not fetched`,
+      );
+    }
+    const sameOrigin = locator.authOrigin !== undefined && origin === locator.authOrigin;
     const headers: Record<string, string> = { ...locator.headers, ...extra };
     if (sameOrigin) Object.assign(headers, locator.authHeaders);
     ctx.onRequest?.();
@@ -174,7 +180,7 @@ export async function fetchToFile(
     // Wait until the file is closed, so the caller's removal of the temporary file cannot race its creation.
     sink.out.destroy();
     if (!sink.out.closed) await once(sink.out, 'close').catch(() => undefined);
-    throw asAttemptError(error);
+    throw error;
   }
 }
 
@@ -241,13 +247,4 @@ async function fetchRanged(
     span = ranged.chunkBytes;
   }
   return offset;
-}
-
-function asAttemptError(error: unknown): unknown {
-  if (error instanceof AttemptError) return error;
-  if (isDiskFullError(error)) return error;
-  if (isTransientNetworkError(error)) {
-    return new AttemptError('transient', `connection failed: ${(error as Error).message}`, { cause: error });
-  }
-  return error;
 }

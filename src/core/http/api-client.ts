@@ -36,6 +36,8 @@ export interface ApiClientOptions {
 export class ApiClient {
   /** Requests sent per endpoint label, retries included. */
   readonly counts = new Map<string, number>();
+  /** Origins that answered at least once in this run. */
+  private readonly reached = new Set<string>();
   private readonly options: ApiClientOptions;
 
   constructor(options: ApiClientOptions) {
@@ -65,8 +67,9 @@ export class ApiClient {
       let hint = '';
       let retryAfterMs: number | undefined;
       let lastStatus: number | undefined;
+      // Outside the try: a credential that cannot be renewed is the credential's error, not the network's.
+      const headers = typeof req.headers === 'function' ? await req.headers() : (req.headers ?? {});
       try {
-        const headers = typeof req.headers === 'function' ? await req.headers() : (req.headers ?? {});
         const res = await request(req.url, {
           method: req.method,
           headers,
@@ -74,6 +77,7 @@ export class ApiClient {
           signal,
           dispatcher: this.options.dispatcher,
         });
+        this.reached.add(new URL(req.url).origin);
         const body = Buffer.from(await res.body.arrayBuffer());
         const resHeaders = headerRecord(res.headers);
         if (!isRetryableStatus(res.statusCode)) return { status: res.statusCode, headers: resHeaders, body };
@@ -82,11 +86,37 @@ export class ApiClient {
         failure = `HTTP ${res.statusCode}${describeBody(body)}`;
       } catch (error) {
         if (signal.aborted) throw new CancelledError();
-        const tls = describeTlsFailure(error, new URL(req.url).host);
+        const host = new URL(req.url).host;
+        const tls = describeTlsFailure(error, host);
         if (tls !== undefined) throw new UserFacingError('NETWORK', redact(tls), { cause: error });
-        if (!isTransientNetworkError(error)) throw error;
-        failure = (error as Error).message;
+        const code = networkCode(error);
         hint = proxyHint(error, req.url);
+        if (code === 'ENOTFOUND' && hint === '') {
+          throw new UserFacingError(
+            'NETWORK',
+            redact(
+              `The ${req.endpoint} request cannot reach ${host}: the name does not resolve (ENOTFOUND). Check the server address (api-url), or the runner's DNS.`,
+            ),
+            { cause: error },
+          );
+        }
+        if (!isTransientNetworkError(error) && !OUT_OF_DESCRIPTORS.has(code)) {
+          throw new UserFacingError(
+            'NETWORK',
+            redact(`The ${req.endpoint} request to ${host} failed: ${(error as Error).message}.${hint}`),
+            {
+              cause: error,
+            },
+          );
+        }
+        failure = (error as Error).message;
+        if (hint === '' && code === 'ECONNREFUSED') {
+          hint = `Nothing accepts connections at ${host}: check the server address (api-url) and that the server runs.`;
+          // A server never reached in this run that refuses connections is far likelier an address mistake than
+          // a restart: a few attempts, not the whole budget.
+          if (!this.reached.has(new URL(req.url).origin)) budget.limitAttempts(REFUSED_ATTEMPTS);
+        }
+        if (OUT_OF_DESCRIPTORS.has(code)) hint = "Too many open files: lower 'concurrency' or raise the open-file limit (ulimit -n).";
       }
       const wait = budget.next(retryAfterMs);
       if (wait === undefined) {
@@ -108,6 +138,22 @@ export class ApiClient {
       });
     }
   }
+}
+
+/** Attempts for a connection refused by a server not reached before (see request()). */
+const REFUSED_ATTEMPTS = 3;
+/** The process or the system ran out of file descriptors: a later attempt may find one free. */
+const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
+
+/** The errno-style code of a failed request, looking through undici's wrapping. */
+function networkCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && !code.startsWith('UND_ERR')) return code;
+    current = current.cause;
+  }
+  return '';
 }
 
 function describeBody(body: Buffer): string {

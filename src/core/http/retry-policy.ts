@@ -53,16 +53,23 @@ export class RetryBudget {
   private waited = 0;
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
+  private maxAttempts: number;
 
   constructor(policy: RetryPolicy, random: () => number = Math.random) {
     this.policy = policy;
     this.random = random;
+    this.maxAttempts = policy.maxAttempts;
   }
 
   /** Counts an attempt that is about to start. */
   begin(): number {
     this.attempts += 1;
     return this.attempts;
+  }
+
+  /** Lowers this request's attempt cap (never raises it above the policy's). */
+  limitAttempts(max: number): void {
+    this.maxAttempts = Math.min(this.maxAttempts, Math.max(1, max));
   }
 
   get attemptCount(): number {
@@ -74,7 +81,7 @@ export class RetryBudget {
   }
 
   next(retryAfterMs?: number): number | undefined {
-    if (this.attempts >= this.policy.maxAttempts) return undefined;
+    if (this.attempts >= this.maxAttempts) return undefined;
     const delay = retryAfterMs ?? backoffDelay(this.attempts, this.policy, this.random);
     if (this.waited + delay > this.policy.maxTotalWaitMs) return undefined;
     this.waited += delay;

@@ -1,8 +1,9 @@
 // The manifest: one JSON record per resolved file, written atomically next to the downloads, so later steps
 // (and a re-run) can see exactly what is where and what went wrong.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stagingName } from '../download/staging-area.ts';
+import { FilesystemError } from '../errors.ts';
 import type { ContainerKind, FileDetail, FileResult, FileStatus, Shard } from '../types.ts';
 
 export const MANIFEST_FILE_NAME = 'manifest.json';
@@ -114,10 +115,26 @@ export function buildManifest(
   };
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a manifest. */
+/**
+ * Writes through a temporary file and a rename, so a reader never sees half a manifest; the temporary file is
+ * removed whatever happens (and, named like the staging folder, removed by a later run if this process is
+ * killed meanwhile). Throws FilesystemError saying what is in the way.
+ */
 export async function writeManifest(file: string, manifest: Manifest): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.def-${randomBytes(6).toString('hex')}.part`);
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 1)}\n`);
-  await rename(tmp, file);
+  const tmp = path.join(path.dirname(file), stagingName('.json'));
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(tmp, `${JSON.stringify(manifest, null, 1)}\n`, { flag: 'wx' });
+    await rename(tmp, file);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why =
+      code === 'EISDIR' || code === 'ENOTEMPTY'
+        ? `'${path.basename(file)}' in the destination is a folder; remove it`
+        : code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG'
+          ? 'the disk is full; free space or choose another destination'
+          : message;
+    throw new FilesystemError(`The manifest ${file} could not be written: ${why}.`, { cause: error });
+  }
 }

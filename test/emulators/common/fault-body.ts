@@ -63,10 +63,14 @@ function lowerKeys(h: Record<string, string>): Record<string, string> {
 }
 
 /** Bytes that differ from the input at the same length: every chunk's first byte is inverted. */
-function corrupt(chunk: Buffer): Buffer {
+/** Corrupted answers so far: each one is corrupted differently, as bytes damaged in transit are. */
+let corruptions = 0;
+
+/** The chunk with its first byte changed by a mask that differs from one corrupted answer to the next. */
+function corrupt(chunk: Buffer, mask: number): Buffer {
   if (chunk.length === 0) return chunk;
   const copy = Buffer.from(chunk);
-  copy[0] = (copy[0] ?? 0) ^ 0xff;
+  copy[0] = (copy[0] ?? 0) ^ mask;
   return copy;
 }
 
@@ -108,6 +112,7 @@ export async function sendBody(res: ServerResponse, body: Readable | Buffer, act
   if (action?.kind === 'reset' || action?.kind === 'stall') cut = action.afterBytes ?? 0;
   let sent = 0;
   let cutDone = cut === undefined;
+  const mask = action?.kind === 'corrupt' ? 1 + (corruptions++ % 255) : 0;
   if (!cutDone && cut === 0) {
     cutDone = true;
     if (await interrupt(res, action, signal)) return destroySource(body);
@@ -115,7 +120,7 @@ export async function sendBody(res: ServerResponse, body: Readable | Buffer, act
   try {
     for await (const raw of source) {
       if (signal.aborted) break;
-      let chunk = action?.kind === 'corrupt' ? corrupt(raw) : raw;
+      let chunk = action?.kind === 'corrupt' ? corrupt(raw, mask) : raw;
       if (!cutDone && cut !== undefined && sent + chunk.length >= cut) {
         const head = chunk.subarray(0, cut - sent);
         await writeChunk(res, head, signal);

@@ -83,32 +83,73 @@ describe('LocalPathPlanner', () => {
 
   it('plans paths and rejects hostile ones without throwing', () => {
     const planner = new LocalPathPlanner(options);
-    assert.equal(planner.plan(file(['r', 'a.txt'])).finalPath, '/dest/r/a.txt');
+    assert.equal(planner.plan(file(['r', 'a.txt']))?.finalPath, '/dest/r/a.txt');
     const hostile = planner.plan(file(['r', '..', '..', 'etc', 'passwd']));
-    assert.equal(hostile.finalPath, undefined);
-    assert.match(hostile.rejected ?? '', /unsafe name/);
+    assert.equal(hostile?.finalPath, undefined);
+    assert.match(hostile?.rejected ?? '', /unsafe name/);
     const flagged = planner.plan(file(['r', 'x'], { invalidName: 'absolute path' }));
-    assert.equal(flagged.rejected, 'absolute path');
+    assert.equal(flagged?.rejected, 'absolute path');
   });
 
   it('detects two files mapping to one path, and file/folder clashes', () => {
     const planner = new LocalPathPlanner(options);
     planner.plan(file(['r', 'a']));
-    assert.match(planner.plan(file(['r', 'a'], { attribute: 'other' })).rejected ?? '', /already taken by r: other|already taken by r: a/);
-    assert.match(planner.plan(file(['r', 'a', 'b'])).rejected ?? '', /already the file of/);
+    assert.match(planner.plan(file(['r', 'a'], { attribute: 'other' }))?.rejected ?? '', /already taken by r: other|already taken by r: a/);
+    assert.match(planner.plan(file(['r', 'a', 'b']))?.rejected ?? '', /already the file of/);
     planner.plan(file(['r', 'dir', 'f']));
-    assert.match(planner.plan(file(['r', 'dir'])).rejected ?? '', /is a folder of other/);
-    assert.match(planner.plan(file(['manifest.json'])).rejected ?? '', /a file this tool writes/);
+    assert.match(planner.plan(file(['r', 'dir']))?.rejected ?? '', /is a folder of other/);
+    assert.match(planner.plan(file(['manifest.json']))?.rejected ?? '', /a file this tool writes/);
   });
 
   it('treats case (and Unicode normalisation) as equal on case-insensitive systems', () => {
     const insensitive = new LocalPathPlanner({ ...options, caseInsensitive: true });
     insensitive.plan(file(['r', 'Model.ckpt']));
-    assert.ok(insensitive.plan(file(['r', 'model.CKPT'])).rejected);
+    assert.ok(insensitive.plan(file(['r', 'model.CKPT']))?.rejected);
     insensitive.plan(file(['r', 'caf\u00e9']));
-    assert.ok(insensitive.plan(file(['r', 'cafe\u0301'])).rejected);
+    assert.ok(insensitive.plan(file(['r', 'cafe\u0301']))?.rejected);
     const sensitive = new LocalPathPlanner(options);
     sensitive.plan(file(['r', 'Model.ckpt']));
-    assert.equal(sensitive.plan(file(['r', 'model.CKPT'])).rejected, undefined);
+    assert.equal(sensitive.plan(file(['r', 'model.CKPT']))?.rejected, undefined);
+  });
+
+  it("never writes into git's own folder, at any depth, nor adds a first-level .github", () => {
+    const planner = new LocalPathPlanner(options);
+    for (const parts of [
+      ['.git', 'config'],
+      ['.git', 'hooks', 'pre-commit'],
+      ['run', 'sub', '.git', 'HEAD'],
+      ['.github', 'workflows', 'x.yml'],
+    ]) {
+      assert.match(planner.plan(file(parts))?.rejected ?? '', /unsafe name: '\.git(hub)?'/, parts.join('/'));
+    }
+    // Deeper, `.github` is just a folder of a run; `.GIT` is another folder where case matters.
+    assert.equal(planner.plan(file(['run', '.github', 'workflows', 'x.yml']))?.rejected, undefined);
+    assert.equal(planner.plan(file(['run', '.GIT', 'config']))?.rejected, undefined);
+    const insensitive = new LocalPathPlanner({ ...options, caseInsensitive: true });
+    assert.match(insensitive.plan(file(['run', '.GIT', 'config']))?.rejected ?? '', /git's own folder/);
+    const windows = new LocalPathPlanner({ ...options, destination: 'C:\\dest', flavor: 'win32', caseInsensitive: true });
+    assert.match(windows.plan(file(['run', 'GIT~1', 'config']))?.rejected ?? '', /git's own folder/);
+    assert.match(windows.plan(file(['run', '.git.', 'config']))?.rejected ?? '', /git's own folder/);
+    assert.match(planner.plan(file(['.def-tmp-12-ab', 'x']))?.rejected ?? '', /staging folder/);
+  });
+
+  it('refuses a path longer than file systems allow before building it (deep names cost their length only)', () => {
+    const planner = new LocalPathPlanner(options);
+    const deep = ['run', ...Array.from({ length: 10_000 }, () => 'a'), 'f.txt'];
+    assert.match(planner.plan(file(deep))?.rejected ?? '', /20015 bytes long \(10002 levels\); file systems allow 4095/);
+    const levels = (n: number) => ['r', ...Array.from({ length: n }, (_, i) => `d${String(i).padStart(3, '0')}`)];
+    // '/dest' (5) + '/r' (2) + n × '/dNNN' (5): 817 levels are 4092 bytes; 818 and a file '/x' are 4099.
+    assert.equal(planner.plan(file(levels(817)))?.rejected, undefined);
+    assert.match(planner.plan(file(levels(818).concat('x')))?.rejected ?? '', /4099 bytes long/);
+  });
+
+  it('plans a file listed twice once, and drops a repeated rejection too', () => {
+    const planner = new LocalPathPlanner(options);
+    const first = planner.plan(file(['r', 'a.txt']));
+    assert.equal(first?.finalPath, '/dest/r/a.txt');
+    assert.equal(planner.plan(file(['r', 'a.txt'])), undefined, 'the same file again');
+    assert.match(planner.plan(file(['r', 'a.txt'], { step: 2 }))?.rejected ?? '', /already taken/, 'another file for the same path');
+    assert.match(planner.plan(file(['.git', 'x']))?.rejected ?? '', /git/);
+    assert.equal(planner.plan(file(['.git', 'x'])), undefined);
   });
 });

@@ -1,6 +1,7 @@
 // Which attributes exist (neptune.md §5): the attribute-definitions query, filtered by name (exact names as an
 // escaped regex, or the extended regex) and by type, optionally limited to some runs; token paging.
 import { InputError, ServerError } from '../../../core/errors.ts';
+import { PageGuard } from '../../../core/paging/page-guard.ts';
 import type { NameSelector } from '../../../core/inputs/input-values.ts';
 import { splitAttributeNames } from './batching.ts';
 import type { NeptuneApi } from './neptune-api.ts';
@@ -63,7 +64,8 @@ interface DefinitionsAnswer {
 export async function fetchAttributeDefinitions(api: NeptuneApi, query: DefinitionsQuery): Promise<AttributeDefinition[]> {
   const out: AttributeDefinition[] = [];
   let token: string | undefined;
-  for (let page = 0; ; page += 1) {
+  const guard = new PageGuard('Neptune', 'the attribute definitions');
+  for (;;) {
     const body: Record<string, unknown> = {
       projectIdentifiers: [api.project],
       attributeNameFilter: query.nameFilter,
@@ -88,8 +90,9 @@ export async function fetchAttributeDefinitions(api: NeptuneApi, query: Definiti
     const next = answer.nextPage?.nextPageToken;
     // The client stops at an empty token or a short page (§5.1). (A missing `nextPage` is a parse error there;
     // here it just ends the listing.)
-    if (typeof next !== 'string' || next === '' || answer.entries.length < query.pageSize) return out;
-    if (next === token || page > 1_000_000) throw new ServerError('Neptune repeated the same attribute-definitions page token.');
-    token = next;
+    const more = typeof next === 'string' && next !== '' && answer.entries.length >= query.pageSize;
+    const cursor = guard.next({ count: answer.entries.length, cursor: more ? next : undefined, hasNextPage: more });
+    if (cursor === undefined) return out;
+    token = cursor;
   }
 }

@@ -1,6 +1,7 @@
 // Values of single-file attributes (neptune.md §6.2): the attribute-values query for a batch of runs × exact
 // attribute names, protobuf answer, token paging. Only `fileRef` values of requested names are kept.
 import { ServerError } from '../../../core/errors.ts';
+import { PageGuard } from '../../../core/paging/page-guard.ts';
 import type { NeptuneApi } from './neptune-api.ts';
 import { decodeAnswer, QueryAttributesResultSchema } from './proto.ts';
 import type { ProtoFileRef, ProtoQueryAttributesResultDTO } from './proto/neptune_pb.ts';
@@ -39,7 +40,8 @@ export async function fetchFileValues(
   const wanted = new Set(names);
   const out: FileValue[] = [];
   let token: string | undefined;
-  for (let page = 0; ; page += 1) {
+  const guard = new PageGuard('Neptune', 'the attribute values');
+  for (;;) {
     const body = await api.post({
       endpoint: 'attribute-values',
       path: '/api/leaderboard/v1/proto/leaderboard/attributes/query',
@@ -66,8 +68,12 @@ export async function fetchFileValues(
       }
     }
     const next = decoded.nextPage?.nextPageToken;
-    if (next === undefined || next === '') return out;
-    if (next === token || page > 1_000_000) throw new ServerError('Neptune repeated the same attribute-values page token.');
-    token = next;
+    const more = next !== undefined && next !== '';
+    // At most one value per (run, attribute) asked for exists.
+    const total = runIdentifiers.length * names.length;
+    const values = decoded.entries.reduce((n, entry) => n + entry.attributes.length, 0);
+    const cursor = guard.next({ count: values, cursor: more ? next : undefined, hasNextPage: more, total });
+    if (cursor === undefined) return out;
+    token = cursor;
   }
 }

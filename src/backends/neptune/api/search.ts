@@ -1,6 +1,7 @@
 // Finding the experiments or runs (neptune.md §4): the leaderboard search, projected on the label attribute and
 // sys/id, default sorting, offset paging. The next page is requested while the caller works on the current one.
 import { InputError, ServerError } from '../../../core/errors.ts';
+import { PageGuard } from '../../../core/paging/page-guard.ts';
 import type { NeptuneApi } from './neptune-api.ts';
 import { decodeAnswer, SearchResultSchema } from './proto.ts';
 import type { ProtoAttributeDTO, ProtoLeaderboardEntriesSearchResultDTO } from './proto/neptune_pb.ts';
@@ -48,7 +49,13 @@ function stringValue(attribute: ProtoAttributeDTO): string | undefined {
   return value === '' ? undefined : value;
 }
 
-async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number): Promise<Container[]> {
+interface SearchPage {
+  containers: Container[];
+  /** `matching_item_count`; undefined when the server sent none (proto3 writes no 0). */
+  total: number | undefined;
+}
+
+async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number): Promise<SearchPage> {
   const body = await api.post({
     endpoint: 'search',
     path: '/api/leaderboard/v1/proto/leaderboard/entries/search/',
@@ -76,7 +83,8 @@ async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number
     if (sysId === undefined || sysId === '') throw new ServerError('Neptune returned a search entry without sys/id.');
     containers.push({ sysId, label: values.get(label) });
   }
-  return containers;
+  const total = Number(decoded.matchingItemCount);
+  return { containers, total: total > 0 ? total : undefined };
 }
 
 /**
@@ -84,11 +92,12 @@ async function fetchPage(api: NeptuneApi, options: SearchOptions, offset: number
  * n+1 is already on its way while page n is being processed.
  */
 export async function* searchContainers(api: NeptuneApi, options: SearchOptions): AsyncGenerator<Container[]> {
+  const guard = new PageGuard('Neptune', `the ${options.mode} of the search`);
   let offset = 0;
   let pending = fetchPage(api, options, offset);
   for (;;) {
-    const page = await pending;
-    const more = page.length >= options.pageSize;
+    const { containers: page, total } = await pending;
+    const more = guard.nextOffset({ count: page.length, full: page.length >= options.pageSize, total });
     if (more) {
       offset += options.pageSize;
       pending = fetchPage(api, options, offset);

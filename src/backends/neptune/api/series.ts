@@ -2,6 +2,7 @@
 // steps filtered by the server (stepRange, descending order, per-series limit = tail), `searchAfter` paging
 // exactly as `_make_new_series_page_params` does it. Points come back ascending by step, like the client's.
 import { ServerError } from '../../../core/errors.ts';
+import { PageGuard } from '../../../core/paging/page-guard.ts';
 import type { StepRange } from '../selection.ts';
 import { fileRefOf, type FileRef } from './attribute-values.ts';
 import { seriesRequestIds } from './batching.ts';
@@ -56,7 +57,8 @@ export async function fetchFileSeries(api: NeptuneApi, pairs: readonly SeriesPai
     },
   }));
 
-  for (let page = 0; page < 1_000_000; page += 1) {
+  const guard = new PageGuard('Neptune', 'the file series');
+  for (;;) {
     const body = await api.post({
       endpoint: 'series',
       path: '/api/leaderboard/v1/proto/attributes/series',
@@ -110,6 +112,8 @@ export async function fetchFileSeries(api: NeptuneApi, pairs: readonly SeriesPai
     if (requests.length === 0) break;
     // A page that brings nothing and hands back the tokens we sent would repeat forever.
     if (received === 0 && requests.every((r) => r.searchAfter !== undefined && sent.get(r.requestId) === r.searchAfter.token)) break;
+    // Fresh tokens with points every time: bounded like every listing (no total is known for series).
+    guard.nextOffset({ count: received, full: true });
   }
 
   const out: SeriesPoint[] = [];

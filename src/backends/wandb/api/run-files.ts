@@ -3,7 +3,7 @@
 // ceil(files / per-page) requests and no file costs a request of its own.
 import { isObject, type WandbGraphqlClient } from '../graphql/graphql-client.ts';
 import { PageGuard } from '../../../core/paging/page-guard.ts';
-import { readRelayPage, unexpected } from '../graphql/relay-pages.ts';
+import { countOf, readRelayPage, unexpected } from '../graphql/relay-pages.ts';
 import { RUN_FILES_QUERY } from '../graphql/queries.ts';
 import { projectLabel, projectOf, RunNotFoundError, type ProjectPath } from './runs.ts';
 
@@ -53,7 +53,8 @@ export async function* listRunFiles(
     if (!isObject(run)) throw unexpected(what, 'run is not an object');
     const page = readRelayPage(run.files, what);
     yield page.nodes.map((node) => fileNodeOf(node, what));
-    const next = progress.next({ ...page, count: page.nodes.length });
+    // `fileCount` counts all the run's files, whatever names or pattern select: a bound, not the selection's size.
+    const next = progress.next({ ...page, count: page.nodes.length, total: countOf(run.fileCount) });
     if (next === undefined) return;
     cursor = next;
   }
@@ -64,14 +65,8 @@ function fileNodeOf(node: unknown, what: string): FileNode {
   return {
     name: node.name,
     url: typeof node.url === 'string' && node.url !== '' ? node.url : null,
-    sizeBytes: sizeOf(node.sizeBytes),
+    sizeBytes: countOf(node.sizeBytes) ?? null,
     mimetype: typeof node.mimetype === 'string' && node.mimetype !== '' ? node.mimetype : null,
     md5: typeof node.md5 === 'string' && node.md5 !== '' ? node.md5 : null,
   };
-}
-
-/** An Int (or a 64-bit integer some servers print as a string); anything else is unknown, not 0. */
-function sizeOf(value: unknown): number | null {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
 }

@@ -2,7 +2,7 @@
 // MongoDB-style filter (§2.2), paged by the last edge's cursor.
 import { NotFoundError } from '../../../core/errors.ts';
 import { PageGuard } from '../../../core/paging/page-guard.ts';
-import { readRelayPage, unexpected } from '../graphql/relay-pages.ts';
+import { countOf, readRelayPage, unexpected } from '../graphql/relay-pages.ts';
 import { isObject, type GqlObject, type WandbGraphqlClient } from '../graphql/graphql-client.ts';
 import { RUN_QUERY, RUNS_QUERY } from '../graphql/queries.ts';
 
@@ -80,9 +80,10 @@ export async function* listRuns(gql: WandbGraphqlClient, path: ProjectPath, list
       perPage: listing.perPage,
       cursor,
     });
-    const page = readRelayPage(projectOf(data, path).runs, what);
+    const project = projectOf(data, path);
+    const page = readRelayPage(project.runs, what);
     yield page.nodes.map((node) => runRefOf(node, what));
-    const next = progress.next({ ...page, count: page.nodes.length });
+    const next = progress.next({ ...page, count: page.nodes.length, total: countOf(project.runCount) });
     if (next === undefined) return;
     cursor = next;
   }

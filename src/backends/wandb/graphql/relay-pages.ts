@@ -25,3 +25,9 @@ export function readRelayPage(value: unknown, what: string): RelayPage {
 export function unexpected(what: string, why: string): ServerError {
   return new ServerError(`Unexpected answer from W&B for ${what}: ${why}.`);
 }
+
+/** A count the server reported (an Int, or a 64-bit integer printed as a string); undefined when it gave none. */
+export function countOf(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
