@@ -134,6 +134,7 @@ export async function runPipeline(source: Source, request: PipelineRequest, deps
       retry: request.retry,
       dispatcher: deps.dispatcher,
       signal,
+      log: deps.log,
       onResult: (r) => {
         done.set(r.planned, r);
         deps.onResult?.(r);

@@ -281,6 +281,20 @@ describe('CLI × emulators', () => {
       assert.equal(requests(), before, 'no request for invalid input');
     });
 
+    it('never prints the value of a misspelt credential flag', async () => {
+      const key = 'misspelt-flag-secret-0123456789abcdef';
+      for (const args of [
+        ['--backend', 'wandb', `--api_token=${key}`],
+        ['--backend', 'wandb', '--apitoken', key],
+        ['--backend', 'neptune', `--API-TOKEN=${key}`],
+      ]) {
+        const run = await cli(args);
+        assert.equal(run.code, 2, show(run));
+        assert.match(run.stderr, /unknown option/);
+        assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), `the value was printed\n${show(run)}`);
+      }
+    });
+
     it('3: a rejected token or key', async () => {
       const url = emulators.neptune?.url ?? '';
       const wrong = Buffer.from(JSON.stringify({ api_address: url, api_url: url, api_key: 'revoked-key' })).toString('base64');

@@ -66,7 +66,17 @@ export async function downloadAll(
 
   queue.onAdd((added) => source.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
 
+  // Workers allowed to take new files: all of them, until the process runs out of file descriptors (a low
+  // `ulimit -n`); then half as many each time, so files in flight (a socket and a temporary file each) fit.
+  let allowedWorkers = Math.max(1, options.concurrency);
   const ctx = {
+    onOutOfDescriptors: () => {
+      if (allowedWorkers === 1) return;
+      allowedWorkers = Math.max(1, Math.floor(allowedWorkers / 2));
+      options.log?.warning(
+        `Too many open files (EMFILE): downloading ${allowedWorkers} file(s) at a time from now on. Raise the open-file limit (ulimit -n) or lower 'concurrency'.`,
+      );
+    },
     source,
     retry: options.retry,
     overwrite: options.overwrite,
@@ -112,9 +122,9 @@ export async function downloadAll(
   // rename go on while the worker starts the next transfer, so the network never waits for the disk; at most
   // one such file per worker, so open files stay under 2 × concurrency. (A file whose bytes then fail
   // verification is fetched again from there, briefly beyond the concurrency.)
-  const worker = async (): Promise<void> => {
+  const worker = async (id: number): Promise<void> => {
     let finishing: Promise<void> | undefined;
-    while (!stop.signal.aborted) {
+    while (!stop.signal.aborted && id < allowedWorkers) {
       const index = next;
       next += 1;
       if (!(await queue.waitFor(index, () => stop.signal.aborted))) break;
@@ -130,7 +140,7 @@ export async function downloadAll(
 
   try {
     const workers = Math.max(1, options.concurrency);
-    await Promise.all(Array.from({ length: workers }, () => worker()));
+    await Promise.all(Array.from({ length: workers }, (_, id) => worker(id)));
   } finally {
     options.signal.removeEventListener('abort', onAbort);
     await staging.close();

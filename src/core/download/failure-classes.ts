@@ -2,7 +2,7 @@
 // "Failure classes"): it stops the whole run (nothing later can do better), or it ends this file alone, after
 // more attempts or at once. Anything not known to stop the run ends the file alone: one bad file fails alone.
 import { AuthenticationError, CancelledError, FilesystemError, redact, UserFacingError } from '../errors.ts';
-import { isTransientNetworkError } from '../http/network-errors.ts';
+import { isTransientNetworkError, networkErrorText } from '../http/network-errors.ts';
 import { AttemptError } from './attempt-error.ts';
 
 /** Codes that mean the disk (or a quota, or a file-size ulimit) is full. */
@@ -31,8 +31,11 @@ export function isDiskFullError(error: unknown): boolean {
 export type FileFailure =
   /** Stop the run: `error` is what the user is told. */
   | { scope: 'run'; error: UserFacingError }
-  /** Try this file again after a back-off (or the server's Retry-After), within its retry budget. */
-  | { scope: 'file'; retry: 'after-backoff'; reason: string; retryAfterMs?: number }
+  /**
+   * Try this file again after a back-off (or the server's Retry-After), within its retry budget. `descriptors`:
+   * the process ran out of file descriptors, so fewer files should be in flight at once.
+   */
+  | { scope: 'file'; retry: 'after-backoff'; reason: string; retryAfterMs?: number; descriptors?: true }
   /** The signed URL expired: locate the file again and retry at once (bounded renewals). */
   | { scope: 'file'; retry: 'renew'; reason: string }
   /** End this file now: `missing` when storage does not have it, else `failed`. */
@@ -85,6 +88,7 @@ export function classifyFileFailure(error: unknown, relativePath: string, signal
       scope: 'file',
       retry: 'after-backoff',
       reason: `too many open files (${code}): lower 'concurrency' or raise the open-file limit (ulimit -n)`,
+      descriptors: true,
     };
   }
   if (isTransientNetworkError(error)) return { scope: 'file', retry: 'after-backoff', reason: `connection failed: ${messageOf(error)}` };
@@ -112,6 +116,7 @@ function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return redact(String(error));
   if (error instanceof UserFacingError) return redact(error.message);
   const code = (error as NodeJS.ErrnoException).code;
-  const text = code !== undefined && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+  const message = networkErrorText(error);
+  const text = code !== undefined && !message.includes(code) ? `${code}: ${message}` : message;
   return redact(text);
 }

@@ -19,6 +19,8 @@ export interface FileDownloadContext extends FetchContext {
   overwrite: OverwritePolicy;
   folders: FolderMaker;
   staging: StagingArea;
+  /** The process ran out of file descriptors: fewer files should be in flight. */
+  onOutOfDescriptors?: () => void;
 }
 
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
@@ -108,6 +110,7 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
         renew = true;
         continue;
       }
+      if (failure.retry === 'after-backoff' && failure.descriptors) ctx.onOutOfDescriptors?.();
       const wait = budget.next(failure.retry === 'after-backoff' ? failure.retryAfterMs : undefined);
       if (wait === undefined) return gaveUp(planned, budget, failure.reason);
       await sleep(wait, ctx.signal).catch((cancelled: unknown) => {

@@ -5,7 +5,7 @@ import { request, type Dispatcher } from 'undici';
 import { ServerError, CancelledError, redact, UserFacingError } from '../errors.ts';
 import { describeTlsFailure } from './tls-trust.ts';
 import { firstHeader, headerRecord } from './headers.ts';
-import { isTransientNetworkError } from './network-errors.ts';
+import { isTransientNetworkError, networkErrorText } from './network-errors.ts';
 import { proxyHint } from './proxy-hint.ts';
 import type { Logger } from '../logger.ts';
 import { isRetryableStatus, parseRetryAfter, RetryBudget, sleep, type RetryPolicy } from './retry-policy.ts';
@@ -109,7 +109,7 @@ export class ApiClient {
             },
           );
         }
-        failure = (error as Error).message;
+        failure = networkErrorText(error);
         if (hint === '' && code === 'ECONNREFUSED') {
           hint = `Nothing accepts connections at ${host}: check the server address (api-url) and that the server runs.`;
           // A server never reached in this run that refuses connections is far likelier an address mistake than

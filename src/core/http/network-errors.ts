@@ -30,3 +30,12 @@ export function isTransientNetworkError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A network error's message as a user can read it: Node appends ` - Local (undefined:undefined)` to a failed
+ * connect when the socket never got a local address (EMFILE, ECONNREFUSED), which only confuses.
+ */
+export function networkErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ - Local \(undefined:undefined\)$/, '');
+}

@@ -14,6 +14,11 @@ export interface WandbContext {
   /** Origin of the API server, for File.url. */
   baseUrl: string;
   maxPerPage: number;
+  /**
+   * A misbehaving server, for the reliability suite: `overlap` starts every file page one file early (the last
+   * file of the previous page again); `endless` never ends a file listing, with a fresh cursor every page.
+   */
+  hostilePaging?: 'overlap' | 'endless';
 }
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
@@ -200,14 +205,38 @@ class RunNode {
       const re = likeToRegExp(args.pattern);
       list = list.filter((f) => re.test(f.name));
     }
+    if (ctx.hostilePaging === 'endless' && list.length > 0) return endlessFiles(this.record, list, args, ctx);
     let start = 0;
     if (args.after) {
       const afterSeq = Number(decodeCursor('File', args.after));
       start = firstIndexAfter(list, afterSeq);
+      if (ctx.hostilePaging === 'overlap') start = Math.max(0, start - 1);
     }
     const page = pageOf(list, start, pageSize(args.first, ctx.maxPerPage), (f) => encodeCursor('File', String(f.seq)));
     return { edges: page.edges.map((e) => ({ node: new FileNode(this.record, e.node), cursor: e.cursor })), pageInfo: page.pageInfo };
   }
+}
+
+/** The files again and again, each page with fresh cursors (`Endless:<position>`), always with a next page. */
+function endlessFiles(
+  record: RunRecord,
+  list: readonly FileRecord[],
+  args: { after?: string | null; first?: number | null },
+  ctx: WandbContext,
+): Connection<FileNode> {
+  const from = args.after ? Number(decodeCursor('Endless', args.after)) + 1 : 0;
+  const size = pageSize(args.first, ctx.maxPerPage);
+  const edges = Array.from({ length: size }, (_, i) => ({
+    node: new FileNode(record, list[(from + i) % list.length] as FileRecord),
+    cursor: encodeCursor('Endless', String(from + i)),
+  }));
+  const pageInfo = {
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+    hasNextPage: true,
+    hasPreviousPage: from > 0,
+  };
+  return { edges, pageInfo };
 }
 
 /** Binary search: lists are in ascending `seq` order. */

@@ -16,6 +16,8 @@ import { buildStore, projectKey, type WandbStore } from './store.ts';
 export interface WandbHandlerOptions {
   /** Largest page the server returns whatever `first` asks (default 1000); clients page on via hasNextPage. */
   maxPerPage?: number;
+  /** A misbehaving server for the reliability suite (see WandbContext.hostilePaging). */
+  hostilePaging?: 'overlap' | 'endless';
 }
 
 export interface WandbHandlerDeps {
@@ -106,6 +108,8 @@ export async function createWandbHandler(deps: WandbHandlerDeps): Promise<{ hand
   // The composer passes its options record as is, so the knob is checked here.
   const maxPerPage =
     typeof deps.options?.maxPerPage === 'number' && deps.options.maxPerPage > 0 ? deps.options.maxPerPage : DEFAULT_MAX_PER_PAGE;
+  const hostile = deps.options?.hostilePaging;
+  const hostilePaging = hostile === 'overlap' || hostile === 'endless' ? hostile : undefined;
   const store = await buildStore(fixture, signer);
   const schema = createWandbSchema();
   const rootValue = createRootValue();
@@ -141,7 +145,7 @@ export async function createWandbHandler(deps: WandbHandlerDeps): Promise<{ hand
     if (!document) return sendJson(res, 200, { errors: [{ message: (syntaxError as Error).message }] });
     const problems = validate(schema, document);
     if (problems.length > 0) return sendJson(res, 200, { errors: problems.map((p) => p.toJSON()) });
-    const contextValue: WandbContext = { store, signer, baseUrl: deps.baseUrl(), maxPerPage };
+    const contextValue: WandbContext = { store, signer, baseUrl: deps.baseUrl(), maxPerPage, hostilePaging };
     const result = await execute({
       schema,
       document,

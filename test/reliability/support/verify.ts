@@ -1,6 +1,6 @@
 // What every reliability case asserts about the disk: each file at a final path holds exactly the fixture's
-// bytes, no temporary file (`.def-*.part`) is left anywhere under the destination, nothing but the manifest and
-// the downloaded files is there, and every manifest record has the status the case expects.
+// bytes, no temporary file (`.def-*.part`, a `.def-tmp-*` staging folder) is left in the destination, nothing
+// but the manifest and the downloaded files is there, and every manifest record has the status the case expects.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -57,6 +57,11 @@ export async function walk(root: string): Promise<{ files: string[]; links: stri
   return { files, links };
 }
 
+/** `.def-tmp-*` entries at the top of the destination: a run's staging folder or manifest draft. */
+export async function stagingLeftovers(destination: string): Promise<string[]> {
+  return (await readdir(destination)).filter((name) => name.startsWith('.def-tmp-'));
+}
+
 export async function readManifest(destination: string): Promise<Manifest> {
   return JSON.parse(await readFile(path.join(destination, 'manifest.json'), 'utf8')) as Manifest;
 }
@@ -99,6 +104,7 @@ export async function verifyDestination(destination: string, expect: Expectation
   const tree = await walk(destination);
   const temps = [...tree.files, ...tree.links].filter((f) => TEMP_FILE.test(path.posix.basename(f)));
   assert.deepEqual(temps, [], 'temporary files left under the destination');
+  assert.deepEqual(await stagingLeftovers(destination), [], 'staging folders or manifest drafts left in the destination');
   const planted = new Set(expect.planted ?? []);
   const strays = tree.files.filter((f) => f !== 'manifest.json' && !onDisk.has(f) && !planted.has(f));
   assert.deepEqual(strays, [], 'files under the destination that the manifest does not list as downloaded');
