@@ -10,6 +10,7 @@ import { runPipeline, type PipelineReport } from '../core/pipeline.ts';
 import { reservedManifestNames } from '../core/report/manifest.ts';
 import type { FileResult } from '../core/types.ts';
 import { parseSettings, type Settings } from '../settings/parse-settings.ts';
+import { concurrencyWithin, readOpenFileLimit } from './open-file-limit.ts';
 
 export interface JobHooks {
   log: Logger;
@@ -38,7 +39,13 @@ export function secretVariables(): string[] {
 
 /** Runs the job; StoppedEarlyError (cancelled, disk full) carries the partial report. */
 export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobReport> {
-  const { tuning } = settings;
+  const concurrency = concurrencyWithin(settings.concurrency, readOpenFileLimit());
+  if (concurrency < settings.concurrency) {
+    hooks.log.info(
+      `The open-file limit (ulimit -n ${readOpenFileLimit()}) allows ${concurrency} files at a time; downloading that many instead of ${settings.concurrency}.`,
+    );
+  }
+  const tuning = { ...settings.tuning, transport: { ...settings.tuning.transport, connectionsPerOrigin: Math.max(concurrency, 4) } };
   const dispatcher = createDispatcher(tuning.transport);
   const api = new ApiClient({ dispatcher, retry: tuning.retry, signal: hooks.signal, log: hooks.log });
   try {
@@ -50,7 +57,7 @@ export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobRe
         destination: settings.destination,
         manifestPath: settings.manifestPath,
         overwrite: settings.overwrite,
-        concurrency: settings.concurrency,
+        concurrency,
         dryRun: settings.dryRun,
         shard: settings.shard,
         retry: tuning.retry,

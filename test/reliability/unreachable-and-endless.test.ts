@@ -1,7 +1,7 @@
 // Servers that cannot be reached or never stop (docs/reliability.md, "Failure classes"): an api-url that does not
 // resolve or refuses connections ends with one error that names api-url after few attempts; a listing that always
-// says "more" ends at the total the server reported; too few file descriptors (ulimit -n 64) slow the run down
-// instead of failing it with a meaningless error.
+// says "more" ends at the total the server reported; too few file descriptors (ulimit -n 64) lower the number of
+// files in flight instead of failing them with a meaningless error.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertSucceeded, wandbExpectation } from './support/checks.ts';
@@ -54,7 +54,7 @@ describe('servers that cannot be reached or never stop', () => {
     assert.equal(Scenario.count(run, 'wandb-api', 'RunFiles'), 3);
   });
 
-  it('ulimit -n 64 at concurrency 32: the downloads wait for free descriptors and complete', async (t) => {
+  it('ulimit -n 64 at concurrency 32: the run fits its downloads to the limit and completes', async (t) => {
     const fixture = wandbFixture({ runs: 2, generatedFiles: { count: 200, size: 2048 } });
     const s = await Scenario.start(t, SUITE, { fixture: { wandb: fixture } });
     const run = await s.run(s.wandb(PROJECT, { concurrency: '32' }), {
@@ -62,6 +62,7 @@ describe('servers that cannot be reached or never stop', () => {
       env: { DOWNLOAD_EXPERIMENT_FILES_MAX_ATTEMPTS: '8' },
     });
     assert.doesNotMatch(run.stdout + run.stderr, /undefined:undefined/);
+    assert.match(run.stdout, /The open-file limit \(ulimit -n 64\) allows 8 files at a time; downloading that many instead of 32\./);
     assertSucceeded(run);
     await s.verify(run, wandbExpectation(fixture));
   });
