@@ -8,8 +8,14 @@ const limits = (soft: string, hard: string) =>
 
 describe('open-file limit', () => {
   it('reads the soft limit, and nothing when unlimited or unreadable', () => {
-    assert.equal(readOpenFileLimit(() => limits('64', '1048576')), 64);
-    assert.equal(readOpenFileLimit(() => limits('unlimited', 'unlimited')), undefined);
+    assert.equal(
+      readOpenFileLimit(() => limits('64', '1048576')),
+      64,
+    );
+    assert.equal(
+      readOpenFileLimit(() => limits('unlimited', 'unlimited')),
+      undefined,
+    );
     assert.equal(
       readOpenFileLimit(() => {
         throw new Error('ENOENT');
