@@ -46690,18 +46690,22 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_pipeline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3395);
-/* harmony import */ var _job_heap_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8729);
-/* harmony import */ var _job_job_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2921);
-/* harmony import */ var _job_verdict_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7190);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(311);
-/* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8551);
-/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6659);
-/* harmony import */ var _plan_table_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4034);
-/* harmony import */ var _terminal_progress_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9338);
+/* harmony import */ var _require_node_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4134);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_pipeline_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1759);
+/* harmony import */ var _job_cancellation_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7388);
+/* harmony import */ var _job_heap_limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8729);
+/* harmony import */ var _job_job_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5893);
+/* harmony import */ var _job_verdict_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7190);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(311);
+/* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8551);
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6659);
+/* harmony import */ var _plan_table_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4034);
+/* harmony import */ var _terminal_progress_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9338);
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
+
+
 
 
 
@@ -46722,35 +46726,35 @@ const log = {
     error: (m) => process.stderr.write(`error: ${m}\n`),
 };
 async function main(argv) {
-    for (const variable of (0,_job_job_js__WEBPACK_IMPORTED_MODULE_3__/* .secretVariables */ .c8)()) {
+    for (const variable of (0,_job_job_js__WEBPACK_IMPORTED_MODULE_4__/* .secretVariables */ .c8)()) {
         const value = process.env[variable]?.trim();
         if (value)
-            (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(value);
+            (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .registerSecret */ .cl)(value);
     }
-    const program = (0,_options_js__WEBPACK_IMPORTED_MODULE_5__/* .buildProgram */ .TB)(_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x, _job_job_js__WEBPACK_IMPORTED_MODULE_3__/* .SOURCES */ .Hl);
+    (0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .registerFlagSecrets */ .zy)(argv);
+    const program = (0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .buildProgram */ .TB)(_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x, _job_job_js__WEBPACK_IMPORTED_MODULE_4__/* .SOURCES */ .Hl);
     program.exitOverride();
+    // Commander quotes what it could not read (`unknown option '--api_token=…'`): never a credential.
+    program.configureOutput({ writeErr: (text) => process.stderr.write((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text)) });
     try {
         program.parse(argv);
     }
     catch (error) {
         const code = error.exitCode;
-        return code === 0 ? _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .y.ok : _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .y.invalidInput;
+        return code === 0 ? _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__/* .ExitCode */ .y.ok : _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__/* .ExitCode */ .y.invalidInput;
     }
     const opts = program.opts();
-    const out = (0,_options_js__WEBPACK_IMPORTED_MODULE_5__/* .switches */ .n$)(opts);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const out = (0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .switches */ .n$)(opts);
+    const cancellation = (0,_job_cancellation_js__WEBPACK_IMPORTED_MODULE_9__/* .cancelOnSignals */ .d)((message) => log.warning(message));
     try {
-        const settings = (0,_job_job_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)((0,_options_js__WEBPACK_IMPORTED_MODULE_5__/* .flagReader */ .Ko)(opts), { env: process.env, baseDirectory: process.cwd() });
+        const settings = (0,_job_job_js__WEBPACK_IMPORTED_MODULE_4__/* .readSettings */ .sb)((0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .flagReader */ .Ko)(opts), { env: process.env, baseDirectory: process.cwd() });
         log.info(`Resolving ${settings.source.description}`);
-        const progress = (0,_terminal_progress_js__WEBPACK_IMPORTED_MODULE_6__/* .createTerminalProgress */ .q)(out.progress && !settings.dryRun);
+        const progress = (0,_terminal_progress_js__WEBPACK_IMPORTED_MODULE_7__/* .createTerminalProgress */ .q)(out.progress && !settings.dryRun);
         let report;
         try {
-            report = await (0,_job_job_js__WEBPACK_IMPORTED_MODULE_3__/* .runJob */ .b5)(settings, {
+            report = await (0,_job_job_js__WEBPACK_IMPORTED_MODULE_4__/* .runJob */ .b5)(settings, {
                 log,
-                signal: controller.signal,
+                signal: cancellation.signal,
                 onResolved: (n) => progress.start(n),
                 onResult: (r) => progress.add(r),
             });
@@ -46762,27 +46766,29 @@ async function main(argv) {
         if (out.json)
             process.stdout.write(`${JSON.stringify(report.manifest, null, 1)}\n`);
         else if (settings.dryRun)
-            process.stdout.write(`${(0,_plan_table_js__WEBPACK_IMPORTED_MODULE_8__/* .renderPlanTable */ .Q)(report.manifest, settings.source.labels)}\n`);
+            process.stdout.write(`${(0,_plan_table_js__WEBPACK_IMPORTED_MODULE_10__/* .renderPlanTable */ .Q)(report.manifest, settings.source.labels)}\n`);
         log.info(`${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`);
-        const verdict = (0,_job_verdict_js__WEBPACK_IMPORTED_MODULE_9__/* .judge */ .S)(settings, report.manifest);
+        const verdict = (0,_job_verdict_js__WEBPACK_IMPORTED_MODULE_11__/* .judge */ .S)(settings, report.manifest);
         for (const line of verdict.failedFiles)
             log.error(line);
         // if-no-files-found ignore: nothing to say on the terminal.
         if (verdict.noFiles && verdict.noFiles.level !== 'info')
             log[verdict.noFiles.level](verdict.noFiles.message);
-        return verdict.failed ? _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .y.incomplete : _exit_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .ExitCode */ .y.ok;
+        return verdict.failed ? _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__/* .ExitCode */ .y.incomplete : _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__/* .ExitCode */ .y.ok;
     }
     catch (error) {
-        const cause = error instanceof _core_pipeline_js__WEBPACK_IMPORTED_MODULE_1__/* .StoppedEarlyError */ .D ? error.cause : error;
-        log.error((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(cause));
-        return (0,_exit_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .exitCodeFor */ .R)(cause);
+        const cause = error instanceof _core_pipeline_js__WEBPACK_IMPORTED_MODULE_2__/* .StoppedEarlyError */ .D ? error.cause : error;
+        const manifestError = error instanceof _core_pipeline_js__WEBPACK_IMPORTED_MODULE_2__/* .StoppedEarlyError */ .D ? error.report.manifestError : undefined;
+        if (manifestError !== undefined && manifestError !== cause)
+            log.warning((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(manifestError));
+        log.error((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(cause));
+        return (0,_exit_codes_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCodeFor */ .R)(cause);
     }
     finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        cancellation.dispose();
     }
 }
-(0,_job_heap_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .limitHeapGrowth */ .B)();
+(0,_job_heap_limits_js__WEBPACK_IMPORTED_MODULE_3__/* .limitHeapGrowth */ .B)();
 process.exitCode = await main(process.argv);
 
 __webpack_async_result__();
@@ -46798,6 +46804,7 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   TB: () => (/* binding */ buildProgram),
   Ko: () => (/* binding */ flagReader),
+  zy: () => (/* binding */ registerFlagSecrets),
   n$: () => (/* binding */ switches)
 });
 
@@ -46823,11 +46830,14 @@ const {
   /* Help */ "_V": Help,
 } = commander;
 
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/settings/common-inputs.ts
 var common_inputs = __nccwpck_require__(3016);
 ;// CONCATENATED MODULE: ./src/cli/options.ts
 // The CLI's flags: every input of the action (`--<input>`) as the sources and the job declare them, plus the
 // CLI's own output switches.
+
 
 
 /**
@@ -46893,6 +46903,24 @@ function flagReader(opts) {
 function switches(opts) {
     return { json: opts.json === true, progress: opts.progress !== false };
 }
+/** A flag whose name says it holds a credential, spelt right or not (`--api-token`, `--api_token`, `--apikey`). */
+const SECRET_FLAG = /^--?[^=]*(token|key|secret|passw)/i;
+/**
+ * Registers as secrets the values given to flags that look like credentials, before anything parses them, so a
+ * misspelt flag (which the parser then quotes as unknown) never prints its value.
+ */
+function registerFlagSecrets(argv) {
+    for (let i = 0; i < argv.length; i += 1) {
+        const arg = argv[i];
+        if (!SECRET_FLAG.test(arg))
+            continue;
+        const eq = arg.indexOf('=');
+        if (eq >= 0)
+            (0,errors/* registerSecret */.cl)(arg.slice(eq + 1));
+        else if (i + 1 < argv.length)
+            (0,errors/* registerSecret */.cl)(argv[i + 1]);
+    }
+}
 
 
 /***/ }),
@@ -46924,6 +46952,30 @@ function renderPlanTable(manifest, labels, maxRows = 200) {
     if (rows.length > maxRows)
         out.push(`… and ${rows.length - maxRows} more (see the manifest)`);
     return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 4134:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony exports REQUIRED_NODE_MAJOR, nodeVersionProblem */
+// Imported first by the CLI, with no imports of its own, so it runs before any dependency is evaluated: on an
+// older Node the bundle would otherwise die inside a dependency with a TypeError that says nothing useful.
+const REQUIRED_NODE_MAJOR = 24;
+/** What to tell the user when `version` (e.g. `v20.20.2`) is too old to run the CLI; undefined when it is not. */
+function nodeVersionProblem(version) {
+    const major = Number(version.replace(/^v/, '').split('.')[0]);
+    if (major >= REQUIRED_NODE_MAJOR)
+        return undefined;
+    return (`download-experiment-files needs Node.js ${REQUIRED_NODE_MAJOR} or later; this is Node.js ${version}. Install Node.js ` +
+        `${REQUIRED_NODE_MAJOR} (e.g. with nvm or actions/setup-node), or run it with npx -p node@${REQUIRED_NODE_MAJOR} node <path to>/cli.js.`);
+}
+const problem = nodeVersionProblem(process.version);
+if (problem !== undefined) {
+    process.stderr.write(`error: ${problem}\n`);
+    process.exit(2);
 }
 
 
@@ -47004,6 +47056,135 @@ class AttemptError extends Error {
         this.kind = kind;
         this.status = options.status;
         this.retryAfterMs = options.retryAfterMs;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2339:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   xR: () => (/* binding */ StagingArea),
+/* harmony export */   zC: () => (/* binding */ removeStaleStaging),
+/* harmony export */   zb: () => (/* binding */ stagingName)
+/* harmony export */ });
+/* unused harmony export processExists */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// Where unfinished downloads live: one folder per run at the top of the destination, `.def-tmp-<pid>-<random>`,
+// renamed file by file into place once verified and removed when the run ends, however it ends. A run killed
+// outright (kill -9, a runner that vanished) cannot clean up; the next run into the same destination removes
+// the staging folders and manifest drafts of processes that no longer exist.
+
+
+
+/** `.def-tmp-<pid>-<hex>` (a run's folder) or `.def-tmp-<pid>-<hex>.json` (a manifest being written). */
+const STAGING_NAME = /^\.def-tmp-(\d+)-[0-9a-f]+(?:\.json)?$/;
+/** Whether a process exists (EPERM: it does, but is not ours). */
+function processExists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/** A name for this process's temporary things at the top of the destination. */
+function stagingName(suffix = '') {
+    return `.def-tmp-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}${suffix}`;
+}
+/**
+ * Removes the staging folders and manifest drafts that processes which no longer exist left in `root`; returns
+ * how many. A folder named after this very process is stale too (a pid reused after a kill, as in containers),
+ * since this run has not made its own yet. A link is removed, never followed.
+ */
+async function removeStaleStaging(root, exists = processExists) {
+    let names;
+    try {
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(root);
+    }
+    catch {
+        return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+        const m = STAGING_NAME.exec(name);
+        if (!m)
+            continue;
+        const pid = Number(m[1]);
+        if (pid !== process.pid && exists(pid))
+            continue;
+        const entry = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(root, name);
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(entry).catch(() => undefined);
+        if (info === undefined)
+            continue;
+        await (info.isDirectory() ? (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(entry, { recursive: true, force: true }) : (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(entry)).catch(() => undefined);
+        removed += 1;
+    }
+    return removed;
+}
+class StagingArea {
+    dir;
+    live = new Set();
+    counter = 0;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    /** Makes this run's staging folder in `root` (which must exist). */
+    static async open(root) {
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(root, stagingName());
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(dir);
+        return new StagingArea(dir);
+    }
+    /** A new temporary file's path (`.def-<n>.part`); it counts as live until moved into place or removed. */
+    tempPath() {
+        this.counter += 1;
+        const tmp = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(this.dir, `.def-${this.counter.toString(16)}.part`);
+        this.live.add(tmp);
+        return tmp;
+    }
+    /**
+     * Renames a verified temporary file to its final path (atomic: a reader sees the old file or the new one).
+     * Across file systems (a mount inside the destination) it is copied next to the final path and renamed there.
+     */
+    async moveIntoPlace(tmp, finalPath) {
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(tmp, finalPath);
+        }
+        catch (error) {
+            if (error.code !== 'EXDEV')
+                throw error;
+            const beside = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(finalPath), stagingName('.part'));
+            try {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(tmp, beside);
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(beside, finalPath);
+            }
+            finally {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(beside).catch(() => undefined);
+            }
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(tmp).catch(() => undefined);
+        }
+        this.live.delete(tmp);
+    }
+    async remove(tmp) {
+        this.live.delete(tmp);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(tmp).catch(() => undefined);
+    }
+    /** Temporary files not yet moved into place or removed. */
+    get liveCount() {
+        return this.live.size;
+    }
+    /** Removes the staging folder and whatever is still in it. */
+    async close() {
+        this.live.clear();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(this.dir, { recursive: true, force: true }).catch(() => undefined);
     }
 }
 
@@ -47144,6 +47325,7 @@ function firstHeader(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ networkErrorText),
 /* harmony export */   l: () => (/* binding */ isTransientNetworkError)
 /* harmony export */ });
 // Which failed requests are the network's (a reset, a refused or timed-out connection, a body cut short):
@@ -47177,6 +47359,14 @@ function isTransientNetworkError(error) {
         current = current.cause;
     }
     return false;
+}
+/**
+ * A network error's message as a user can read it: Node appends ` - Local (undefined:undefined)` to a failed
+ * connect when the socket never got a local address (EMFILE, ECONNREFUSED), which only confuses.
+ */
+function networkErrorText(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.replace(/ - Local \(undefined:undefined\)$/, '');
 }
 
 
@@ -47237,14 +47427,20 @@ class RetryBudget {
     waited = 0;
     policy;
     random;
+    maxAttempts;
     constructor(policy, random = Math.random) {
         this.policy = policy;
         this.random = random;
+        this.maxAttempts = policy.maxAttempts;
     }
     /** Counts an attempt that is about to start. */
     begin() {
         this.attempts += 1;
         return this.attempts;
+    }
+    /** Lowers this request's attempt cap (never raises it above the policy's). */
+    limitAttempts(max) {
+        this.maxAttempts = Math.min(this.maxAttempts, Math.max(1, max));
     }
     get attemptCount() {
         return this.attempts;
@@ -47253,7 +47449,7 @@ class RetryBudget {
         return this.waited;
     }
     next(retryAfterMs) {
-        if (this.attempts >= this.policy.maxAttempts)
+        if (this.attempts >= this.maxAttempts)
             return undefined;
         const delay = retryAfterMs ?? backoffDelay(this.attempts, this.policy, this.random);
         if (this.waited + delay > this.policy.maxTotalWaitMs)
@@ -47284,7 +47480,7 @@ function sleep(ms, signal) {
 
 /***/ }),
 
-/***/ 3395:
+/***/ 1759:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47296,131 +47492,25 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/core/http/retry-policy.ts
+var retry_policy = __nccwpck_require__(7853);
+// EXTERNAL MODULE: ./src/core/download/attempt-error.ts
+var attempt_error = __nccwpck_require__(3334);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/core/download/local-files.ts
-// Disk side of a download: folders created without following planted symlinks, temporary files that are
-// always removed unless renamed into place, and the check that decides whether an existing file is the same.
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/core/download/existing-file.ts
+// Whether a file already at its final path is the one the tracker describes (skip-existing), without following
+// a link planted there.
 
 
 
-
-
-/** Error codes that mean the disk (or a quota, or a ulimit) is full: stop everything, not just this file. */
-const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
-function isDiskFullError(error) {
-    return DISK_FULL_CODES.has(error?.code ?? '');
-}
-/**
- * Creates the folders from the destination down to `dir`, refusing to pass through a symlink: a link planted
- * inside the destination must not redirect writes outside it. Verified folders are remembered.
- */
-class FolderMaker {
-    root;
-    made = new Set();
-    /** Folders this run created: nothing was in them before, so no file there needs an existence check. */
-    fresh = new Set();
-    pending = new Map();
-    constructor(root) {
-        this.root = external_node_path_default().resolve(root);
-    }
-    async ensure(dir) {
-        const target = external_node_path_default().resolve(dir);
-        if (this.made.has(target))
-            return;
-        if (target === this.root)
-            return this.ensureRoot();
-        const rel = external_node_path_default().relative(this.root, target);
-        if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
-            throw new errors/* FilesystemError */.uG(`'${target}' is outside the destination.`);
-        const running = this.pending.get(target);
-        if (running)
-            return running;
-        const work = this.create(target).finally(() => this.pending.delete(target));
-        this.pending.set(target, work);
-        return work;
-    }
-    /** True when this run created `dir` (after ensure()): it held nothing before the run. */
-    isFresh(dir) {
-        return this.fresh.has(external_node_path_default().resolve(dir));
-    }
-    /** The destination itself is the user's choice (it may be reached through links); it only has to be a folder. */
-    ensureRoot() {
-        const running = this.pending.get(this.root);
-        if (running)
-            return running;
-        const work = (0,promises_.mkdir)(this.root, { recursive: true })
-            .then(async () => {
-            if (!(await (0,promises_.stat)(this.root)).isDirectory())
-                throw new errors/* FilesystemError */.uG(`The destination '${this.root}' is not a folder.`);
-            this.made.add(this.root);
-        })
-            .catch((error) => {
-            if (error instanceof errors/* FilesystemError */.uG)
-                throw error;
-            throw new errors/* FilesystemError */.uG(`Cannot create the destination '${this.root}': ${error.message}`, { cause: error });
-        })
-            .finally(() => this.pending.delete(this.root));
-        this.pending.set(this.root, work);
-        return work;
-    }
-    async create(target) {
-        const parent = external_node_path_default().dirname(target);
-        if (parent !== target && !this.made.has(parent))
-            await this.ensure(parent);
-        try {
-            await (0,promises_.mkdir)(target);
-            this.fresh.add(target);
-        }
-        catch (error) {
-            if (error.code !== 'EEXIST')
-                throw error;
-        }
-        const info = await (0,promises_.lstat)(target);
-        if (info.isSymbolicLink()) {
-            throw new errors/* FilesystemError */.uG(`'${external_node_path_default().relative(this.root, target)}' in the destination is a symbolic link; refusing to write through it. Remove it or choose another destination.`);
-        }
-        if (!info.isDirectory()) {
-            throw new errors/* FilesystemError */.uG(`'${external_node_path_default().relative(this.root, target)}' in the destination is a file, but a folder is needed there.`);
-        }
-        this.made.add(target);
-    }
-}
-/** Tracks temporary files so that a cancelled or failed run can remove every one of them. */
-class TempFiles {
-    live = new Set();
-    /** Random per run, so runs never share names; a counter per file (cheaper than random bytes per file). */
-    prefix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    counter = 0;
-    /** A short, unique name beside the final path (short so a 255-byte final name still leaves room). */
-    create(finalPath) {
-        this.counter += 1;
-        const tmp = external_node_path_default().join(external_node_path_default().dirname(finalPath), `.def-${this.prefix}${this.counter.toString(16)}.part`);
-        this.live.add(tmp);
-        return tmp;
-    }
-    /** The temporary file became the final file. */
-    settled(tmp) {
-        this.live.delete(tmp);
-    }
-    async remove(tmp) {
-        this.live.delete(tmp);
-        await (0,promises_.unlink)(tmp).catch(() => undefined);
-    }
-    async removeAll() {
-        await Promise.all([...this.live].map((tmp) => this.remove(tmp)));
-    }
-    get count() {
-        return this.live.size;
-    }
-}
 async function md5Base64OfFile(file) {
     const hash = (0,external_node_crypto_.createHash)('md5');
     for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 }))
@@ -47453,24 +47543,126 @@ async function inspectExisting(finalPath, size, checksum) {
     return { kind: 'same', bytes: info.size };
 }
 
-// EXTERNAL MODULE: ./src/core/http/retry-policy.ts
-var retry_policy = __nccwpck_require__(7853);
-// EXTERNAL MODULE: ./src/core/download/attempt-error.ts
-var attempt_error = __nccwpck_require__(3334);
+// EXTERNAL MODULE: ./src/core/http/network-errors.ts
+var network_errors = __nccwpck_require__(6868);
+;// CONCATENATED MODULE: ./src/core/download/failure-classes.ts
+// What an error met while bringing one file to its path means, decided in one place (docs/reliability.md,
+// "Failure classes"): it stops the whole run (nothing later can do better), or it ends this file alone, after
+// more attempts or at once. Anything not known to stop the run ends the file alone: one bad file fails alone.
+
+
+
+/** Codes that mean the disk (or a quota, or a file-size ulimit) is full. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+/** The process or the system ran out of file descriptors: other files finishing frees them. */
+const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
+/** A local path that cannot be written (a folder in its place, no permission, a name the file system refuses…). */
+const LOCAL_PATH_CODES = new Set([
+    'EISDIR',
+    'ENOTDIR',
+    'EACCES',
+    'EPERM',
+    'ENAMETOOLONG',
+    'EEXIST',
+    'ENOTEMPTY',
+    'EINVAL',
+    'EILSEQ',
+    'ELOOP',
+    'EROFS',
+]);
+function isDiskFullError(error) {
+    return DISK_FULL_CODES.has(codeOf(error));
+}
+/**
+ * `relativePath` names the file in messages; `signalAborted` says whether the run was cancelled (an abort
+ * surfaces as many kinds of error).
+ */
+function classifyFileFailure(error, relativePath, signalAborted) {
+    if (signalAborted || error instanceof errors/* CancelledError */.cc)
+        return { scope: 'run', error: new errors/* CancelledError */.cc() };
+    if (error instanceof errors/* UserFacingError */.Ui && error.code === 'CANCELLED')
+        return { scope: 'run', error };
+    const code = codeOf(error);
+    if (DISK_FULL_CODES.has(code)) {
+        return {
+            scope: 'run',
+            error: new errors/* FilesystemError */.uG(`The disk is full (or a size limit was hit) while writing '${relativePath}'. Free space or choose another destination; nothing partial was kept.`, { cause: error }),
+        };
+    }
+    if (error instanceof attempt_error/* AttemptError */.c) {
+        const reason = (0,errors/* redact */.E$)(error.message);
+        switch (error.kind) {
+            case 'refused':
+                return {
+                    scope: 'run',
+                    error: new errors/* AuthenticationError */.v3(`${reason} while downloading '${relativePath}': the tracker refuses the credential, so the run stops. Check api-token.`),
+                };
+            case 'missing':
+                return { scope: 'file', retry: 'never', status: 'missing', reason };
+            case 'fatal':
+                return { scope: 'file', retry: 'never', status: 'failed', reason };
+            case 'expired':
+                return { scope: 'file', retry: 'renew', reason };
+            case 'transient':
+                return {
+                    scope: 'file',
+                    retry: 'after-backoff',
+                    reason,
+                    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+                };
+        }
+    }
+    if (OUT_OF_DESCRIPTORS.has(code)) {
+        return {
+            scope: 'file',
+            retry: 'after-backoff',
+            reason: `too many open files (${code}): lower 'concurrency' or raise the open-file limit (ulimit -n)`,
+            descriptors: true,
+        };
+    }
+    if ((0,network_errors/* isTransientNetworkError */.l)(error))
+        return { scope: 'file', retry: 'after-backoff', reason: `connection failed: ${messageOf(error)}` };
+    if (LOCAL_PATH_CODES.has(code) || error instanceof errors/* FilesystemError */.uG) {
+        return { scope: 'file', retry: 'never', status: 'failed', reason: `cannot write '${relativePath}': ${messageOf(error)}` };
+    }
+    // Everything else (a host that does not resolve, an unsupported URL scheme, headers over undici's limit, a bug)
+    // would meet every attempt alike: this file fails now, with what happened.
+    return { scope: 'file', retry: 'never', status: 'failed', reason: messageOf(error) };
+}
+/** The errno-style code of an error or of what caused it (our own UserFacingError codes are not errnos). */
+function codeOf(error) {
+    if (error instanceof errors/* UserFacingError */.Ui)
+        return '';
+    let current = error;
+    for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return code;
+        current = current.cause;
+    }
+    return '';
+}
+function messageOf(error) {
+    if (!(error instanceof Error))
+        return (0,errors/* redact */.E$)(String(error));
+    if (error instanceof errors/* UserFacingError */.Ui)
+        return (0,errors/* redact */.E$)(error.message);
+    const code = error.code;
+    const message = (0,network_errors/* networkErrorText */.M)(error);
+    const text = code !== undefined && !message.includes(code) ? `${code}: ${message}` : message;
+    return (0,errors/* redact */.E$)(text);
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./src/core/http/headers.ts
 var http_headers = __nccwpck_require__(6658);
-// EXTERNAL MODULE: ./src/core/http/network-errors.ts
-var network_errors = __nccwpck_require__(6868);
 ;// CONCATENATED MODULE: ./src/core/download/storage-fetch.ts
 // One attempt at fetching a file's bytes into a temporary file: follows redirects without carrying the
 // tracker's credentials off its API host, reads Azure-style ranged chunks, hashes while writing, and reports
 // a failure as a kind the retry loop understands. Bodies are streamed; a whole file is never in memory.
-
-
 
 
 
@@ -47499,7 +47691,12 @@ function reportedMd5(res, ranged) {
 async function get(locator, extra, ctx) {
     let url = locator.url;
     for (let hop = 0;; hop += 1) {
-        const sameOrigin = locator.authOrigin !== undefined && new URL(url).origin === locator.authOrigin;
+        const { protocol, origin } = new URL(url);
+        // A tracker (or a redirect) may name any scheme; only http(s) is fetched, and no attempt will change that.
+        if (protocol !== 'http:' && protocol !== 'https:') {
+            throw new attempt_error/* AttemptError */.c('fatal', `the file's ${hop === 0 ? 'URL' : 'redirect'} is a ${protocol} address, not http(s); it is not fetched`);
+        }
+        const sameOrigin = locator.authOrigin !== undefined && origin === locator.authOrigin;
         const headers = { ...locator.headers, ...extra };
         if (sameOrigin)
             Object.assign(headers, locator.authHeaders);
@@ -47602,7 +47799,7 @@ async function fetchToFile(locator, tmpPath, ctx, wantMd5, onReceived) {
         sink.out.destroy();
         if (!sink.out.closed)
             await (0,external_node_events_.once)(sink.out, 'close').catch(() => undefined);
-        throw asAttemptError(error);
+        throw error;
     }
 }
 function hashFor(hashing, seen) {
@@ -47660,22 +47857,12 @@ async function fetchRanged(locator, ranged, sink, hashing, ctx, seen) {
     }
     return offset;
 }
-function asAttemptError(error) {
-    if (error instanceof attempt_error/* AttemptError */.c)
-        return error;
-    if (isDiskFullError(error))
-        return error;
-    if ((0,network_errors/* isTransientNetworkError */.l)(error)) {
-        return new attempt_error/* AttemptError */.c('transient', `connection failed: ${error.message}`, { cause: error });
-    }
-    return error;
-}
 
 ;// CONCATENATED MODULE: ./src/core/download/file-download.ts
 // Brings one planned file to its final path: the overwrite policy first, then attempts until the bytes are
-// verified (length, and MD5 when the tracker gave one) and renamed into place. Expired URLs are renewed at
-// once; transient failures wait (Retry-After or jittered back-off) within the retry budget.
-
+// verified (length, and MD5 when the tracker or the storage gives one) and moved into place. What a failure
+// means — retry after a back-off, renew the URL, end this file, or stop the run — is decided by
+// failure-classes.ts; this module only carries it out, so every file ends with a result or a run-stopping error.
 
 
 
@@ -47684,119 +47871,217 @@ function asAttemptError(error) {
 
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
 const MAX_RENEWALS = 5;
+/** Thrown (never returned) when the file met an error that stops the whole run; carries the file's result. */
+class RunStoppingError extends Error {
+    result;
+    constructor(error, result) {
+        super(error.message, { cause: error });
+        this.name = 'RunStoppingError';
+        this.result = result;
+    }
+}
 /**
  * `onReceived` is called when an attempt has received every byte (the rest of that attempt is disk work: flush,
  * close, verify, rename), so the caller can start the next transfer meanwhile. It may be called again if the
  * bytes then fail verification and the file is fetched again.
  */
 async function downloadFile(planned, ctx, onReceived) {
-    const { file, finalPath } = planned;
+    const { file, finalPath, relativePath = '' } = planned;
     if (finalPath === undefined) {
         return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
     }
-    const folder = external_node_path_default().dirname(finalPath);
-    await ctx.folders.ensure(folder);
-    // The layout gives every file of a run its own path, so in a folder this run created nothing can exist yet.
-    const existing = ctx.folders.isFresh(folder)
-        ? { kind: 'absent' }
-        : await inspectExisting(finalPath, file.size, ctx.overwrite === 'skip-existing' ? file.checksum : undefined);
-    if (existing.kind !== 'absent') {
-        if (ctx.overwrite === 'skip-existing' && existing.kind === 'same') {
+    const budget = new retry_policy/* RetryBudget */.Km(ctx.retry);
+    try {
+        const folder = external_node_path_default().dirname(finalPath);
+        await ctx.folders.ensure(folder);
+        // The layout gives every file of a run its own path, so in a folder this run created nothing can exist yet.
+        const existing = ctx.folders.isFresh(folder)
+            ? { kind: 'absent' }
+            : await inspectExisting(finalPath, file.size, ctx.overwrite === 'skip-existing' ? file.checksum : undefined);
+        if (existing.kind === 'same' && ctx.overwrite === 'skip-existing') {
             return { planned, status: 'skipped', bytes: existing.bytes, md5: existing.md5, attempts: 0 };
         }
-        if (ctx.overwrite === 'error') {
+        if (existing.kind !== 'absent' && ctx.overwrite === 'error') {
             return {
                 planned,
                 status: 'failed',
                 bytes: 0,
                 attempts: 0,
-                error: `a file already exists at '${planned.relativePath}'; set overwrite to 'overwrite' or 'skip-existing', or clear the destination`,
+                error: `a file already exists at '${relativePath}'; set overwrite to 'overwrite' or 'skip-existing', or clear the destination`,
             };
         }
     }
-    const budget = new retry_policy/* RetryBudget */.Km(ctx.retry);
+    catch (error) {
+        // Before any request: a folder that cannot be made, a file in the way that cannot be read.
+        const failure = classifyFileFailure(error, relativePath, ctx.signal.aborted);
+        if (failure.scope === 'run')
+            throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
+        return { planned, status: 'failed', bytes: 0, attempts: 0, error: failure.reason };
+    }
     let renew = false;
     let renewals = 0;
+    /** The digest of bytes that failed verification: the same wrong bytes twice will not change on a third try. */
+    let rejectedDigest;
     for (;;) {
-        if (ctx.signal.aborted)
-            throw new errors/* CancelledError */.cc();
         budget.begin();
-        const tmp = ctx.temps.create(finalPath);
+        const tmp = ctx.staging.tempPath();
         try {
             const locator = await ctx.source.locate(file, renew);
             renew = false;
             const got = await fetchToFile(locator, tmp, ctx, file.checksum !== undefined, onReceived);
-            verify(got, planned);
-            await (0,promises_.rename)(tmp, finalPath);
-            ctx.temps.settled(tmp);
+            const mismatch = verify(got, planned);
+            if (mismatch !== undefined) {
+                const repeated = got.md5 !== undefined && got.md5 === rejectedDigest;
+                rejectedDigest = got.md5;
+                throw new attempt_error/* AttemptError */.c(repeated ? 'fatal' : 'transient', repeated ? `${mismatch}; the storage sent the same bytes twice` : mismatch);
+            }
+            await ctx.staging.moveIntoPlace(tmp, finalPath);
             return { planned, status: 'downloaded', bytes: got.bytes, md5: got.md5, attempts: budget.attemptCount };
         }
         catch (error) {
-            await ctx.temps.remove(tmp);
-            if (ctx.signal.aborted)
-                throw new errors/* CancelledError */.cc();
-            if (isDiskFullError(error)) {
-                throw new errors/* FilesystemError */.uG(`The disk is full (or a size limit was hit) while writing '${planned.relativePath}'. Free space or choose another destination; nothing partial was kept.`, { cause: error });
+            await ctx.staging.remove(tmp);
+            const failure = classifyFileFailure(error, relativePath, ctx.signal.aborted);
+            if (failure.scope === 'run')
+                throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
+            if (failure.retry === 'never') {
+                return failure.status === 'missing'
+                    ? { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: failure.reason }
+                    : gaveUp(planned, budget, failure.reason);
             }
-            if (isLocalFileError(error)) {
-                // This file cannot be written (a folder in its place, no permission, a name the file system refuses):
-                // its own failure, not the run's.
-                const { code, message } = error;
-                return {
-                    planned,
-                    status: 'failed',
-                    bytes: 0,
-                    attempts: budget.attemptCount,
-                    error: `cannot write '${planned.relativePath}': ${code}: ${message}`,
-                };
-            }
-            if (!(error instanceof attempt_error/* AttemptError */.c))
-                throw error;
-            const lastError = (0,errors/* redact */.E$)(error.message);
-            if (error.kind === 'missing')
-                return { planned, status: 'missing', bytes: 0, attempts: budget.attemptCount, error: lastError };
-            if (error.kind === 'fatal')
-                return failed(planned, budget, lastError);
-            if (error.kind === 'refused') {
-                throw new errors/* AuthenticationError */.v3(`${lastError} while downloading '${planned.relativePath}': the tracker refuses the credential, so the run stops. Check api-token.`);
-            }
-            if (error.kind === 'expired' && renewals < MAX_RENEWALS) {
+            if (failure.retry === 'renew' && renewals < MAX_RENEWALS) {
                 renewals += 1;
                 renew = true;
+                ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); locating it again`);
                 continue;
             }
-            const wait = budget.next(error.retryAfterMs);
+            if (failure.retry === 'after-backoff' && failure.descriptors)
+                ctx.onOutOfDescriptors?.();
+            const wait = budget.next(failure.retry === 'after-backoff' ? failure.retryAfterMs : undefined);
             if (wait === undefined)
-                return failed(planned, budget, lastError);
-            await (0,retry_policy/* sleep */.yy)(wait, ctx.signal).catch(() => {
-                throw new errors/* CancelledError */.cc();
+                return gaveUp(planned, budget, failure.reason);
+            ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); retrying in ${wait} ms`);
+            await (0,retry_policy/* sleep */.yy)(wait, ctx.signal).catch((cancelled) => {
+                const stop = classifyFileFailure(cancelled, relativePath, true);
+                throw new RunStoppingError(stop.scope === 'run' ? stop.error : new Error(String(cancelled)), stopped(planned, budget, 'cancelled'));
             });
         }
     }
 }
-const LOCAL_FILE_CODES = new Set(['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EILSEQ']);
-function isLocalFileError(error) {
-    return error instanceof Error && !(error instanceof attempt_error/* AttemptError */.c) && LOCAL_FILE_CODES.has(error.code ?? '');
+function stopped(planned, budget, why) {
+    return { planned, status: 'failed', bytes: 0, attempts: budget.attemptCount, error: why };
 }
-function failed(planned, budget, lastError) {
+function gaveUp(planned, budget, lastError) {
     const n = budget.attemptCount;
     return { planned, status: 'failed', bytes: 0, attempts: n, error: `gave up after ${n} attempt${n === 1 ? '' : 's'}: ${lastError}` };
 }
-/** A transfer that delivered other bytes than the tracker described is a failed attempt, never a result. */
+/** Why the received bytes are not the file the tracker described, or undefined when they are. */
 function verify(got, planned) {
     const { size, checksum } = planned.file;
-    if (size !== undefined && got.bytes !== size) {
-        throw new attempt_error/* AttemptError */.c('transient', `received ${got.bytes} bytes, but the tracker says the file has ${size}`);
-    }
-    if (checksum !== undefined && checksum.value !== got.md5) {
-        throw new attempt_error/* AttemptError */.c('transient', `MD5 mismatch: the tracker says ${checksum.value}, received ${got.md5}`);
-    }
-    // Neptune reports no checksum; the storage's own MD5 still catches bytes changed on the way.
+    if (size !== undefined && got.bytes !== size)
+        return `received ${got.bytes} bytes, but the tracker says the file has ${size}`;
+    if (checksum !== undefined && checksum.value !== got.md5)
+        return `MD5 mismatch: the tracker says ${checksum.value}, received ${got.md5}`;
+    // A tracker without checksums: the storage's own MD5 still catches bytes changed on the way.
     if (got.storageMd5 !== undefined && got.storageMd5 !== got.md5) {
-        throw new attempt_error/* AttemptError */.c('transient', `MD5 mismatch: the storage says ${got.storageMd5}, received ${got.md5}`);
+        return `MD5 mismatch: the storage says ${got.storageMd5}, received ${got.md5}`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/download/folder-maker.ts
+// Creates the folders from the destination down to a file's folder, refusing to pass through a symlink: a link
+// planted inside the destination must not redirect writes outside it. Verified folders are remembered, and the
+// ones this run created are known to hold nothing older.
+
+
+
+class FolderMaker {
+    root;
+    made = new Set();
+    /** Folders this run created: nothing was in them before, so no file there needs an existence check. */
+    fresh = new Set();
+    pending = new Map();
+    rootReady;
+    constructor(root) {
+        this.root = external_node_path_default().resolve(root);
+    }
+    /**
+     * The destination itself: the user's choice (it may be reached through links); it only has to be a folder.
+     * Its failure stops the run (no file can be written), so callers make sure of it before any download.
+     */
+    ensureRoot() {
+        this.rootReady ??= (0,promises_.mkdir)(this.root, { recursive: true })
+            .then(async () => {
+            if (!(await (0,promises_.stat)(this.root)).isDirectory())
+                throw new errors/* FilesystemError */.uG(`The destination '${this.root}' is not a folder.`);
+            this.made.add(this.root);
+        })
+            .catch((error) => {
+            if (error instanceof errors/* FilesystemError */.uG)
+                throw error;
+            throw new errors/* FilesystemError */.uG(`Cannot create the destination '${this.root}': ${error.message}`, { cause: error });
+        });
+        return this.rootReady;
+    }
+    /**
+     * Makes `dir` (inside the destination) and the folders above it, top down, one level at a time: a name
+     * thousands of levels deep costs a loop, not a stack frame per level. Throws FilesystemError (or the file
+     * system's error) for the file that needed it.
+     */
+    async ensure(dir) {
+        const target = external_node_path_default().resolve(dir);
+        if (this.made.has(target))
+            return;
+        await this.ensureRoot();
+        const rel = external_node_path_default().relative(this.root, target);
+        if (rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
+            if (rel === '')
+                return;
+            throw new errors/* FilesystemError */.uG(`'${target}' is outside the destination.`);
+        }
+        let current = this.root;
+        for (const segment of rel.split((external_node_path_default()).sep)) {
+            current = external_node_path_default().join(current, segment);
+            if (this.made.has(current))
+                continue;
+            await this.once(current);
+        }
+    }
+    /** True when this run created `dir` (after ensure()): it held nothing before the run. */
+    isFresh(dir) {
+        return this.fresh.has(external_node_path_default().resolve(dir));
+    }
+    /** Creates one level, shared by every file that needs it at the same time. */
+    once(target) {
+        const running = this.pending.get(target);
+        if (running)
+            return running;
+        const work = this.create(target).finally(() => this.pending.delete(target));
+        this.pending.set(target, work);
+        return work;
+    }
+    async create(target) {
+        try {
+            await (0,promises_.mkdir)(target);
+            this.fresh.add(target);
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+        }
+        const info = await (0,promises_.lstat)(target);
+        if (info.isSymbolicLink()) {
+            throw new errors/* FilesystemError */.uG(`'${external_node_path_default().relative(this.root, target)}' in the destination is a symbolic link; refusing to write through it. Remove it or choose another destination.`);
+        }
+        if (!info.isDirectory()) {
+            throw new errors/* FilesystemError */.uG(`'${external_node_path_default().relative(this.root, target)}' in the destination is a file, but a folder is needed there.`);
+        }
+        this.made.add(target);
     }
 }
 
+// EXTERNAL MODULE: ./src/core/download/staging-area.ts
+var staging_area = __nccwpck_require__(2339);
 ;// CONCATENATED MODULE: ./src/core/plan/plan-queue.ts
 class PlanQueue {
     items = [];
@@ -47861,6 +48146,7 @@ class PlanQueue {
 
 
 
+
 /** The fewest consecutive failed files that stop a run (more with higher concurrency, see downloadAll). */
 const MIN_FAILURES_IN_A_ROW = 5;
 /**
@@ -47873,8 +48159,13 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
     const queue = plan instanceof PlanQueue ? plan : PlanQueue.of(plan);
     const planned = queue.items;
     const results = [];
-    const temps = new TempFiles();
     const folders = new FolderMaker(options.destination);
+    // Before any download: a destination that cannot be made stops the run; what killed runs left is removed.
+    await folders.ensureRoot();
+    const stale = await (0,staging_area/* removeStaleStaging */.zC)(options.destination);
+    if (stale > 0)
+        options.log?.info(`Removed the unfinished downloads of ${stale} earlier run(s) into this destination that did not end.`);
+    const staging = await staging_area/* StagingArea */.xR.open(options.destination);
     // A run-wide stop: the caller's signal, or the first fatal error (disk full) of any worker.
     const stop = new AbortController();
     const onAbort = () => stop.abort(options.signal.reason);
@@ -47887,12 +48178,22 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
     const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
     let failuresInARow = 0;
     queue.onAdd((added) => source.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
+    // Workers allowed to take new files: all of them, until the process runs out of file descriptors (a low
+    // `ulimit -n`); then half as many each time, so files in flight (a socket and a temporary file each) fit.
+    let allowedWorkers = Math.max(1, options.concurrency);
     const ctx = {
+        onOutOfDescriptors: () => {
+            if (allowedWorkers === 1)
+                return;
+            allowedWorkers = Math.max(1, Math.floor(allowedWorkers / 2));
+            options.log?.warning(`Too many open files (EMFILE): downloading ${allowedWorkers} file(s) at a time from now on. Raise the open-file limit (ulimit -n) or lower 'concurrency'.`);
+        },
         source,
+        log: options.log,
         retry: options.retry,
         overwrite: options.overwrite,
         folders,
-        temps,
+        staging,
         dispatcher: options.dispatcher,
         signal: stop.signal,
         onRequest: () => {
@@ -47912,23 +48213,27 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
             }
         }
         catch (error) {
-            if (fatal === undefined && !(error instanceof errors/* CancelledError */.cc)) {
-                fatal = error;
+            // downloadFile ends every file with a result but for run-stopping errors (anything else is a bug, and
+            // stops the run the same way rather than vanish).
+            const cause = error instanceof RunStoppingError ? error.cause : error;
+            if (fatal === undefined && !(cause instanceof errors/* CancelledError */.cc)) {
+                fatal = cause;
                 // The file that met the run-stopping error (disk full) keeps that reason in the manifest.
-                const result = { planned: item, status: 'failed', bytes: 0, attempts: 1, error: (0,errors/* errorMessage */.gJ)(error) };
-                results[index] = result;
-                options.onResult?.(result);
+                if (error instanceof RunStoppingError) {
+                    results[index] = error.result;
+                    options.onResult?.(error.result);
+                }
             }
-            stop.abort(error);
+            stop.abort(cause);
         }
     };
     // Each worker keeps one transfer going. Once a file's bytes are all in, its flush, close, verification and
     // rename go on while the worker starts the next transfer, so the network never waits for the disk; at most
     // one such file per worker, so open files stay under 2 × concurrency. (A file whose bytes then fail
     // verification is fetched again from there, briefly beyond the concurrency.)
-    const worker = async () => {
+    const worker = async (id) => {
         let finishing;
-        while (!stop.signal.aborted) {
+        while (!stop.signal.aborted && id < allowedWorkers) {
             const index = next;
             next += 1;
             if (!(await queue.waitFor(index, () => stop.signal.aborted)))
@@ -47944,11 +48249,11 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
     };
     try {
         const workers = Math.max(1, options.concurrency);
-        await Promise.all(Array.from({ length: workers }, () => worker()));
+        await Promise.all(Array.from({ length: workers }, (_, id) => worker(id)));
     }
     finally {
         options.signal.removeEventListener('abort', onAbort);
-        await temps.removeAll();
+        await staging.close();
     }
     if (fatal !== undefined)
         throw fatal;
@@ -47970,7 +48275,11 @@ var shard = __nccwpck_require__(1835);
 
 
 
-/** Thrown after the manifest was written when the run could not finish (cancelled, disk full). */
+/**
+ * Thrown when the run could not finish (cancelled, disk full, a resolution that failed after downloads began, a
+ * manifest that could not be written), after the manifest was written if it could be: `report` describes every
+ * file resolved so far, and `cause` is what stopped the run.
+ */
 class StoppedEarlyError extends Error {
     report;
     constructor(cause, report) {
@@ -47989,11 +48298,14 @@ async function runPipeline(source, request, deps) {
             for await (const page of source.resolve()) {
                 if (deps.signal.aborted)
                     throw new errors/* CancelledError */.cc();
-                resolvedCount += page.length;
                 const mine = [];
                 for (const file of page) {
                     // Every shard plans every file, so which file wins a contested path does not depend on the shard.
                     const placed = planner.plan(file);
+                    // The same file listed twice (overlapping pages) is one file.
+                    if (placed === undefined)
+                        continue;
+                    resolvedCount += 1;
                     if ((0,shard/* inShard */.Iw)(file, request.shard))
                         mine.push(placed);
                 }
@@ -48013,10 +48325,24 @@ async function runPipeline(source, request, deps) {
         dryRun: request.dryRun,
         shard: request.shard,
     });
-    const finish = async (results, storageRequests) => {
+    /** The report of these results, with the manifest written (or why it could not be). */
+    const report = async (results, storageRequests) => {
         const manifest = (0,report_manifest/* buildManifest */.u1)(meta(), results);
-        await (0,report_manifest/* writeManifest */.HN)(request.manifestPath, manifest);
-        return { manifest, results, resolvedCount, storageRequests };
+        const done = { manifest, results, resolvedCount, storageRequests };
+        try {
+            await (0,report_manifest/* writeManifest */.HN)(request.manifestPath, manifest);
+        }
+        catch (error) {
+            done.manifestError = error;
+        }
+        return done;
+    };
+    /** A run that got to its end: a manifest that cannot be written still stops it, with everything else reported. */
+    const finish = async (results, storageRequests) => {
+        const done = await report(results, storageRequests);
+        if (done.manifestError !== undefined)
+            throw new StoppedEarlyError(done.manifestError, done);
+        return done;
     };
     if (request.dryRun) {
         await resolveAll();
@@ -48035,6 +48361,7 @@ async function runPipeline(source, request, deps) {
         retry: request.retry,
         dispatcher: deps.dispatcher,
         signal,
+        log: deps.log,
         onResult: (r) => {
             done.set(r.planned, r);
             deps.onResult?.(r);
@@ -48069,7 +48396,7 @@ async function runPipeline(source, request, deps) {
             ? 'not downloaded: the run stopped early'
             : 'not downloaded: resolving the selection failed';
     const partial = planned.map((p) => done.get(p) ?? { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? why });
-    throw new StoppedEarlyError(cause, await finish(partial, stats.storageRequests));
+    throw new StoppedEarlyError(cause, await report(partial, stats.storageRequests));
 }
 function rejected(p) {
     return { planned: p, status: 'failed', bytes: 0, attempts: 0, error: p.rejected ?? 'no local path' };
@@ -48085,12 +48412,14 @@ function rejected(p) {
 /* harmony export */   lo: () => (/* binding */ LocalPathPlanner),
 /* harmony export */   qS: () => (/* binding */ defaultLocalPathOptions)
 /* harmony export */ });
-/* unused harmony exports MAX_NAME_BYTES, safeComponent, LocalPathError, resolveInside, describeFile */
+/* unused harmony exports MAX_NAME_BYTES, safeComponent, LocalPathError, resolveInside, MAX_PATH_BYTES, RESERVED_FIRST_SEGMENT, describeFile */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _shard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1835);
 // The one place that turns a source's path parts into a final local path. It guarantees that every final
 // path lies inside the destination, makes names valid on the runner's OS (Windows forbids more than POSIX),
 // and detects two files that would land on the same path (also case-insensitively where the file system is).
+
 
 /** The longest file-name component most file systems accept (ext4, APFS, NTFS: 255). */
 const MAX_NAME_BYTES = 255;
@@ -48153,23 +48482,49 @@ function resolveInside(destination, parts, flavor) {
     }
     return { finalPath, relativePath: safe.join('/') };
 }
+/** The longest path the file systems of runners accept (Linux PATH_MAX: 4096 bytes with the NUL). */
+const MAX_PATH_BYTES = 4095;
+/**
+ * First folder names this tool keeps for itself: the staging folder of unfinished downloads
+ * (`.def-tmp-<pid>-<random>`, see download/staging-area.ts).
+ */
+const RESERVED_FIRST_SEGMENT = /^\.def-tmp-/i;
+/**
+ * Names no downloaded file may pass through, at any depth: git's own folder (a tracker could otherwise write
+ * `.git/config` or `.git/hooks/*`, code git runs), also in its Windows 8.3 short form.
+ */
+const GIT_FOLDER = new Set(['.git']);
+const GIT_FOLDER_WIN32 = new Set(['.git', 'git~1']);
+/** And not as the first level: with `destination: .`, `.github/workflows/*` would add workflows to the repository. */
+const FIRST_LEVEL_REFUSED = new Set(['.github']);
 /**
  * Plans files one by one (so it can run while pages arrive). The first file to claim a path keeps it; a later
  * file that maps to the same path, or to a path that is a folder of another file (or vice versa), is rejected
- * with a message naming both, instead of silently overwriting it.
+ * with a message naming both, instead of silently overwriting it. The same file listed twice (overlapping
+ * pages) is planned once: `plan` returns undefined for the repetition.
  */
 class LocalPathPlanner {
     options;
     files = new Map();
     folders = new Set();
+    /** Identities of files rejected so far, so a repeated listing of one is dropped as well. */
+    rejectedIdentities = new Set();
+    destinationBytes;
     constructor(options) {
         this.options = options;
+        this.destinationBytes = Buffer.byteLength(options.destination, 'utf8');
         for (const r of options.reserved ?? [])
             this.files.set(this.key(r), 'a file this tool writes');
     }
     plan(file) {
-        if (file.invalidName !== undefined)
-            return { file, rejected: file.invalidName };
+        const rejection = this.refusal(file);
+        if (rejection !== undefined) {
+            const identity = (0,_shard_js__WEBPACK_IMPORTED_MODULE_1__/* .fileIdentity */ .l6)(file);
+            if (this.rejectedIdentities.has(identity))
+                return undefined;
+            this.rejectedIdentities.add(identity);
+            return { file, rejected: rejection };
+        }
         let placed;
         try {
             placed = resolveInside(this.options.destination, file.pathParts, this.options.flavor);
@@ -48182,27 +48537,64 @@ class LocalPathPlanner {
         const key = this.key(placed.relativePath);
         const owner = this.files.get(key);
         if (owner !== undefined) {
-            return { file, rejected: `its local path '${placed.relativePath}' is already taken by ${owner}` };
+            if (typeof owner !== 'string' && (0,_shard_js__WEBPACK_IMPORTED_MODULE_1__/* .fileIdentity */ .l6)(owner) === (0,_shard_js__WEBPACK_IMPORTED_MODULE_1__/* .fileIdentity */ .l6)(file))
+                return undefined;
+            return { file, rejected: `its local path '${placed.relativePath}' is already taken by ${ownerName(owner)}` };
         }
         if (this.folders.has(key)) {
             return { file, rejected: `its local path '${placed.relativePath}' is a folder of other downloaded files` };
         }
-        const segments = key.split('/');
-        for (let i = 1; i < segments.length; i += 1) {
-            const ancestor = segments.slice(0, i).join('/');
+        const ancestors = ancestorsOf(key);
+        for (const ancestor of ancestors) {
             const ancestorOwner = this.files.get(ancestor);
             if (ancestorOwner !== undefined) {
-                return { file, rejected: `a folder of its local path '${placed.relativePath}' is already the file of ${ancestorOwner}` };
+                return { file, rejected: `a folder of its local path '${placed.relativePath}' is already the file of ${ownerName(ancestorOwner)}` };
             }
         }
-        this.files.set(key, describeFile(file));
-        for (let i = 1; i < segments.length; i += 1)
-            this.folders.add(segments.slice(0, i).join('/'));
+        this.files.set(key, file);
+        for (const ancestor of ancestors)
+            this.folders.add(ancestor);
         return { file, ...placed };
+    }
+    /** Why the file may not be placed at all (before its path is even built), or undefined. */
+    refusal(file) {
+        if (file.invalidName !== undefined)
+            return file.invalidName;
+        const parts = file.pathParts;
+        // Checked first and cheaply, so a name thousands of folders deep costs nothing more than its length.
+        let bytes = this.destinationBytes;
+        for (const part of parts)
+            bytes += 1 + Buffer.byteLength(part, 'utf8');
+        if (bytes > MAX_PATH_BYTES) {
+            return `unsafe name: its local path would be ${bytes} bytes long (${parts.length} levels); file systems allow ${MAX_PATH_BYTES}`;
+        }
+        const git = this.options.flavor === 'win32' ? GIT_FOLDER_WIN32 : GIT_FOLDER;
+        for (const part of parts) {
+            const folded = this.key(part.replace(/[. ]+$/, (m) => (this.options.flavor === 'win32' ? '' : m)));
+            if (git.has(folded))
+                return `unsafe name: '${part}' is git's own folder; nothing is written into it`;
+        }
+        const first = parts[0];
+        if (first !== undefined && FIRST_LEVEL_REFUSED.has(this.key(first))) {
+            return `unsafe name: '${first}' as the first folder would add to the repository's GitHub workflows and settings`;
+        }
+        if (first !== undefined && RESERVED_FIRST_SEGMENT.test(first))
+            return `unsafe name: '${first}' is the name of this tool's staging folder`;
+        return undefined;
     }
     key(relativePath) {
         return this.options.caseInsensitive ? relativePath.normalize('NFC').toLowerCase() : relativePath;
     }
+}
+/** `a`, `a/b` for `a/b/c`: the folders a path lies in, from the top. */
+function ancestorsOf(key) {
+    const out = [];
+    for (let at = key.indexOf('/'); at >= 0; at = key.indexOf('/', at + 1))
+        out.push(key.slice(0, at));
+    return out;
+}
+function ownerName(owner) {
+    return typeof owner === 'string' ? owner : describeFile(owner);
 }
 /** A short human identity of a remote file, for messages. */
 function describeFile(file) {
@@ -48218,9 +48610,10 @@ function describeFile(file) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Iw: () => (/* binding */ inShard),
+/* harmony export */   l6: () => (/* binding */ fileIdentity),
 /* harmony export */   uK: () => (/* binding */ parseShard)
 /* harmony export */ });
-/* unused harmony exports fileIdentity, shardOf */
+/* unused harmony export shardOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // Splits the resolved files among n jobs without coordination: each file goes to the shard chosen by a hash
@@ -48295,14 +48688,15 @@ function describeRecord(f) {
 /* harmony export */   u1: () => (/* binding */ buildManifest)
 /* harmony export */ });
 /* unused harmony exports MANIFEST_FILE_NAME, toRecord, computeTotals */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _download_staging_area_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2339);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4296);
 // The manifest: one JSON record per resolved file, written atomically next to the downloads, so later steps
 // (and a re-run) can see exactly what is where and what went wrong.
+
 
 
 
@@ -48363,12 +48757,28 @@ function buildManifest(meta, results, now = new Date()) {
         files: results.map(toRecord),
     };
 }
-/** Writes through a temporary file and a rename, so a reader never sees half a manifest. */
+/**
+ * Writes through a temporary file and a rename, so a reader never sees half a manifest; the temporary file is
+ * removed whatever happens (and, named like the staging folder, removed by a later run if this process is
+ * killed meanwhile). Throws FilesystemError saying what is in the way.
+ */
 async function writeManifest(file, manifest) {
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(file), { recursive: true });
-    const tmp = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(file), `.def-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}.part`);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(tmp, `${JSON.stringify(manifest, null, 1)}\n`);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(tmp, file);
+    const tmp = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), (0,_download_staging_area_js__WEBPACK_IMPORTED_MODULE_2__/* .stagingName */ .zb)('.json'));
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(tmp, `${JSON.stringify(manifest, null, 1)}\n`, { flag: 'wx' });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(tmp, file);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(tmp).catch(() => undefined);
+        const { code, message } = error;
+        const why = code === 'EISDIR' || code === 'ENOTEMPTY'
+            ? `'${node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(file)}' in the destination is a folder; remove it`
+            : code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG'
+                ? 'the disk is full; free space or choose another destination'
+                : message;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .FilesystemError */ .uG(`The manifest ${file} could not be written: ${why}.`, { cause: error });
+    }
 }
 
 
@@ -48443,6 +48853,41 @@ function formatProgress(s) {
 
 /***/ }),
 
+/***/ 7388:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ cancelOnSignals)
+/* harmony export */ });
+// Stopping on SIGINT and SIGTERM: the first signal aborts the job, which removes its temporary files and writes
+// the manifest; later signals (a runner sends SIGINT, then SIGTERM a few seconds on; an impatient user presses
+// Ctrl-C twice) are acknowledged but do not kill the process halfway through that cleanup.
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** `say(message)` reports each signal received. */
+function cancelOnSignals(say) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (controller.signal.aborted) {
+            say(`Received ${name} again: still stopping (removing temporary files, writing the manifest).`);
+            return;
+        }
+        say(`Received ${name}: stopping downloads and removing temporary files.`);
+        controller.abort(new Error(name));
+    };
+    for (const name of SIGNALS)
+        process.on(name, onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            for (const name of SIGNALS)
+                process.removeListener(name, onSignal);
+        },
+    };
+}
+
+
+/***/ }),
+
 /***/ 8729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -48491,7 +48936,7 @@ function limitHeapGrowth(env = process.env, v8Version = process.versions.v8) {
 
 /***/ }),
 
-/***/ 2921:
+/***/ 5893:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49192,6 +49637,66 @@ function locatorFor(signed) {
     return { url: signed.url, classify: classifyPlain };
 }
 
+;// CONCATENATED MODULE: ./src/core/paging/page-guard.ts
+// Guards a paging loop against a server that keeps saying "there is more" without end: an empty page, no
+// cursor, a cursor it gave before, or — with fresh cursors every time — more items than the total it reported
+// for the listing (W&B's fileCount and runCount, Neptune's matching item count, or what can exist at most).
+// Without any total, a listing still ends after MAX_ITEMS items or MAX_PAGES pages.
+
+/** Items and pages of one listing at the most when the server reports no total. */
+const MAX_ITEMS = 10_000_000;
+const MAX_PAGES = 200_000;
+class PageGuard {
+    seen = new Set();
+    items = 0;
+    pages = 0;
+    server;
+    what;
+    /** `server` and `what` name the listing in the error: `W&B`, `the runs of 'e/p'`. */
+    constructor(server, what) {
+        this.server = server;
+        this.what = what;
+    }
+    /** Returns the cursor for the next request, or undefined when paging is complete. */
+    next(page) {
+        this.items += page.count;
+        this.pages += 1;
+        if (!page.hasNextPage)
+            return undefined;
+        if (page.count === 0 || page.cursor === undefined || this.seen.has(page.cursor)) {
+            throw this.endless('hasNextPage is true but the page does not advance (no edges, no cursor, or a repeated cursor)');
+        }
+        // At the total, one more page may come (an empty last one); past it, the listing does not end.
+        if (page.total !== undefined && this.items > page.total) {
+            throw this.endless(`it reported ${page.total} items in all, listed ${this.items} over ${this.pages} pages and still says there are more`);
+        }
+        if (this.pages >= MAX_PAGES || this.items >= MAX_ITEMS) {
+            throw this.endless(`it still says there are more after ${this.items} items in ${this.pages} pages`);
+        }
+        this.seen.add(page.cursor);
+        return page.cursor;
+    }
+    /** Offset paging (no cursors): the same bounds, for a server that keeps sending full pages. */
+    nextOffset(page) {
+        this.items += page.count;
+        this.pages += 1;
+        if (!page.full)
+            return false;
+        if (page.total !== undefined && this.items >= page.total && page.count > 0) {
+            // A full last page is normal (one more, empty page follows); more than the total is not.
+            if (this.items > page.total)
+                throw this.endless(`it reported ${page.total} items in all and sent ${this.items}`);
+        }
+        if (this.pages >= MAX_PAGES || this.items >= MAX_ITEMS) {
+            throw this.endless(`it still sends full pages after ${this.items} items in ${this.pages} pages`);
+        }
+        return true;
+    }
+    endless(why) {
+        return new errors/* ServerError */.gP(`Unexpected answer from ${this.server} for ${this.what}: ${why}; the listing was stopped. Report it to the server's operators.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backends/neptune/api/batching.ts
 // How the official client cuts work into requests (`internal/retrieval/split.py`, neptune.md §5.2, §5.4, §6.2,
 // §6.3). Sizes are estimates the client makes of the request body: 50 bytes per run id, the UTF-8 bytes of
@@ -49366,6 +49871,7 @@ function exactNamesRegex(names) {
 
 
 
+
 /**
  * `attributeNameFilter`s for a selector (§5.2), one per request: `[{}]` for all attributes; one filter with an
  * alternative per ` | ` branch for a regex; for exact names one `^(a|b)$` filter per ≤ `maxFilterSize`-byte group.
@@ -49392,7 +49898,8 @@ function attributeNameFilters(selector, maxFilterSize) {
 async function fetchAttributeDefinitions(api, query) {
     const out = [];
     let token;
-    for (let page = 0;; page += 1) {
+    const guard = new PageGuard('Neptune', 'the attribute definitions');
+    for (;;) {
         const body = {
             projectIdentifiers: [api.project],
             attributeNameFilter: query.nameFilter,
@@ -49417,11 +49924,11 @@ async function fetchAttributeDefinitions(api, query) {
         const next = answer.nextPage?.nextPageToken;
         // The client stops at an empty token or a short page (§5.1). (A missing `nextPage` is a parse error there;
         // here it just ends the listing.)
-        if (typeof next !== 'string' || next === '' || answer.entries.length < query.pageSize)
+        const more = typeof next === 'string' && next !== '' && answer.entries.length >= query.pageSize;
+        const cursor = guard.next({ count: answer.entries.length, cursor: more ? next : undefined, hasNextPage: more });
+        if (cursor === undefined)
             return out;
-        if (next === token || page > 1_000_000)
-            throw new errors/* ServerError */.gP('Neptune repeated the same attribute-definitions page token.');
-        token = next;
+        token = cursor;
     }
 }
 
@@ -55053,6 +55560,7 @@ const ProtoHistogramSchema = /*@__PURE__*/ (/* unused pure expression or super *
 // attribute names, protobuf answer, token paging. Only `fileRef` values of requested names are kept.
 
 
+
 /** A decoded `ProtoFileRef`/`ProtoFileRefAttributeDTO` as a FileRef, or undefined when it names no path. */
 function fileRefOf(decoded) {
     if (decoded === undefined || decoded.path === '')
@@ -55066,7 +55574,8 @@ async function fetchFileValues(api, runIdentifiers, names, pageSize) {
     const wanted = new Set(names);
     const out = [];
     let token;
-    for (let page = 0;; page += 1) {
+    const guard = new PageGuard('Neptune', 'the attribute values');
+    for (;;) {
         const body = await api.post({
             endpoint: 'attribute-values',
             path: '/api/leaderboard/v1/proto/leaderboard/attributes/query',
@@ -55096,11 +55605,14 @@ async function fetchFileValues(api, runIdentifiers, names, pageSize) {
             }
         }
         const next = decoded.nextPage?.nextPageToken;
-        if (next === undefined || next === '')
+        const more = next !== undefined && next !== '';
+        // At most one value per (run, attribute) asked for exists.
+        const total = runIdentifiers.length * names.length;
+        const values = decoded.entries.reduce((n, entry) => n + entry.attributes.length, 0);
+        const cursor = guard.next({ count: values, cursor: more ? next : undefined, hasNextPage: more, total });
+        if (cursor === undefined)
             return out;
-        if (next === token || page > 1_000_000)
-            throw new errors/* ServerError */.gP('Neptune repeated the same attribute-values page token.');
-        token = next;
+        token = cursor;
     }
 }
 
@@ -56947,6 +57459,7 @@ function combineFilters(selector, filter) {
 // sys/id, default sorting, offset paging. The next page is requested while the caller works on the current one.
 
 
+
 function labelAttribute(mode) {
     return mode === 'experiments' ? 'sys/name' : 'sys/custom_run_id';
 }
@@ -57000,18 +57513,20 @@ async function fetchPage(api, options, offset) {
             throw new errors/* ServerError */.gP('Neptune returned a search entry without sys/id.');
         containers.push({ sysId, label: values.get(label) });
     }
-    return containers;
+    const total = Number(decoded.matchingItemCount);
+    return { containers, total: total > 0 ? total : undefined };
 }
 /**
  * Yields the matching containers page by page (§4.4): offset += page size while a page comes back full. Page
  * n+1 is already on its way while page n is being processed.
  */
 async function* searchContainers(api, options) {
+    const guard = new PageGuard('Neptune', `the ${options.mode} of the search`);
     let offset = 0;
     let pending = fetchPage(api, options, offset);
     for (;;) {
-        const page = await pending;
-        const more = page.length >= options.pageSize;
+        const { containers: page, total } = await pending;
+        const more = guard.nextOffset({ count: page.length, full: page.length >= options.pageSize, total });
         if (more) {
             offset += options.pageSize;
             pending = fetchPage(api, options, offset);
@@ -57097,6 +57612,7 @@ function buildQuery(selection) {
 
 
 
+
 /** The request body of one page (§6.3 table). */
 function seriesBody(requests, query) {
     return {
@@ -57121,7 +57637,8 @@ async function fetchFileSeries(api, pairs, query) {
             lineageEntityType: query.mode === 'experiments' ? 'EXPERIMENT' : 'RUN',
         },
     }));
-    for (let page = 0; page < 1_000_000; page += 1) {
+    const guard = new PageGuard('Neptune', 'the file series');
+    for (;;) {
         const body = await api.post({
             endpoint: 'series',
             path: '/api/leaderboard/v1/proto/attributes/series',
@@ -57180,6 +57697,8 @@ async function fetchFileSeries(api, pairs, query) {
         // A page that brings nothing and hands back the tokens we sent would repeat forever.
         if (received === 0 && requests.every((r) => r.searchAfter !== undefined && sent.get(r.requestId) === r.searchAfter.token))
             break;
+        // Fresh tokens with points every time: bounded like every listing (no total is known for series).
+        guard.nextOffset({ count: received, full: true });
     }
     const out = [];
     // Pages come in descending step order; the client reverses each series to ascending.
@@ -58338,31 +58857,6 @@ function configureSource(definition, read, environment) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/paging/page-guard.ts
-// Guards a cursor-paging loop against a server that keeps saying "there is more" without moving on (an empty
-// page, no cursor, or a cursor it gave before), which would otherwise loop forever.
-
-class PageGuard {
-    seen = new Set();
-    server;
-    what;
-    /** `server` and `what` name the listing in the error: `W&B`, `the runs of 'e/p'`. */
-    constructor(server, what) {
-        this.server = server;
-        this.what = what;
-    }
-    /** Returns the cursor for the next request, or undefined when paging is complete. */
-    next(page) {
-        if (!page.hasNextPage)
-            return undefined;
-        if (page.count === 0 || page.cursor === undefined || this.seen.has(page.cursor)) {
-            throw new errors/* ServerError */.gP(`Unexpected answer from ${this.server} for ${this.what}: hasNextPage is true but the page does not advance (no edges, no cursor, or a repeated cursor).`);
-        }
-        this.seen.add(page.cursor);
-        return page.cursor;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/backends/wandb/graphql/relay-pages.ts
 // Relay-style connections as the official paginator reads them (wandb.md §2.2 "Pagination"): the next cursor
 // is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage is false.
@@ -58382,6 +58876,11 @@ function readRelayPage(value, what) {
 }
 function unexpected(what, why) {
     return new errors/* ServerError */.gP(`Unexpected answer from W&B for ${what}: ${why}.`);
+}
+/** A count the server reported (an Int, or a 64-bit integer printed as a string); undefined when it gave none. */
+function countOf(value) {
+    const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/backends/wandb/graphql/queries.ts
@@ -58555,9 +59054,10 @@ async function* listRuns(gql, path, listing) {
             perPage: listing.perPage,
             cursor,
         });
-        const page = readRelayPage(projectOf(data, path).runs, what);
+        const project = projectOf(data, path);
+        const page = readRelayPage(project.runs, what);
         yield page.nodes.map((node) => runRefOf(node, what));
-        const next = progress.next({ ...page, count: page.nodes.length });
+        const next = progress.next({ ...page, count: page.nodes.length, total: countOf(project.runCount) });
         if (next === undefined)
             return;
         cursor = next;
@@ -58596,7 +59096,8 @@ async function* listRunFiles(gql, path, runId, query, perPage) {
             throw unexpected(what, 'run is not an object');
         const page = readRelayPage(run.files, what);
         yield page.nodes.map((node) => fileNodeOf(node, what));
-        const next = progress.next({ ...page, count: page.nodes.length });
+        // `fileCount` counts all the run's files, whatever names or pattern select: a bound, not the selection's size.
+        const next = progress.next({ ...page, count: page.nodes.length, total: countOf(run.fileCount) });
         if (next === undefined)
             return;
         cursor = next;
@@ -58608,15 +59109,10 @@ function fileNodeOf(node, what) {
     return {
         name: node.name,
         url: typeof node.url === 'string' && node.url !== '' ? node.url : null,
-        sizeBytes: sizeOf(node.sizeBytes),
+        sizeBytes: countOf(node.sizeBytes) ?? null,
         mimetype: typeof node.mimetype === 'string' && node.mimetype !== '' ? node.mimetype : null,
         md5: typeof node.md5 === 'string' && node.md5 !== '' ? node.md5 : null,
     };
-}
-/** An Int (or a 64-bit integer some servers print as a string); anything else is unknown, not 0. */
-function sizeOf(value) {
-    const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-    return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 ;// CONCATENATED MODULE: ./src/backends/wandb/locator.ts
@@ -59119,6 +59615,8 @@ function proxyHint(error, url, env = process.env) {
 class ApiClient {
     /** Requests sent per endpoint label, retries included. */
     counts = new Map();
+    /** Origins that answered at least once in this run. */
+    reached = new Set();
     options;
     constructor(options) {
         this.options = options;
@@ -59145,8 +59643,9 @@ class ApiClient {
             let hint = '';
             let retryAfterMs;
             let lastStatus;
+            // Outside the try: a credential that cannot be renewed is the credential's error, not the network's.
+            const headers = typeof req.headers === 'function' ? await req.headers() : (req.headers ?? {});
             try {
-                const headers = typeof req.headers === 'function' ? await req.headers() : (req.headers ?? {});
                 const res = await (0,undici/* request */.Em)(req.url, {
                     method: req.method,
                     headers,
@@ -59154,6 +59653,7 @@ class ApiClient {
                     signal,
                     dispatcher: this.options.dispatcher,
                 });
+                this.reached.add(new URL(req.url).origin);
                 const body = Buffer.from(await res.body.arrayBuffer());
                 const resHeaders = (0,http_headers/* headerRecord */.j)(res.headers);
                 if (!(0,retry_policy/* isRetryableStatus */.PS)(res.statusCode))
@@ -59165,13 +59665,30 @@ class ApiClient {
             catch (error) {
                 if (signal.aborted)
                     throw new errors/* CancelledError */.cc();
-                const tls = describeTlsFailure(error, new URL(req.url).host);
+                const host = new URL(req.url).host;
+                const tls = describeTlsFailure(error, host);
                 if (tls !== undefined)
                     throw new errors/* UserFacingError */.Ui('NETWORK', (0,errors/* redact */.E$)(tls), { cause: error });
-                if (!(0,network_errors/* isTransientNetworkError */.l)(error))
-                    throw error;
-                failure = error.message;
+                const code = networkCode(error);
                 hint = proxyHint(error, req.url);
+                if (code === 'ENOTFOUND' && hint === '') {
+                    throw new errors/* UserFacingError */.Ui('NETWORK', (0,errors/* redact */.E$)(`The ${req.endpoint} request cannot reach ${host}: the name does not resolve (ENOTFOUND). Check the server address (api-url), or the runner's DNS.`), { cause: error });
+                }
+                if (!(0,network_errors/* isTransientNetworkError */.l)(error) && !OUT_OF_DESCRIPTORS.has(code)) {
+                    throw new errors/* UserFacingError */.Ui('NETWORK', (0,errors/* redact */.E$)(`The ${req.endpoint} request to ${host} failed: ${error.message}.${hint}`), {
+                        cause: error,
+                    });
+                }
+                failure = (0,network_errors/* networkErrorText */.M)(error);
+                if (hint === '' && code === 'ECONNREFUSED') {
+                    hint = `Nothing accepts connections at ${host}: check the server address (api-url) and that the server runs.`;
+                    // A server never reached in this run that refuses connections is far likelier an address mistake than
+                    // a restart: a few attempts, not the whole budget.
+                    if (!this.reached.has(new URL(req.url).origin))
+                        budget.limitAttempts(REFUSED_ATTEMPTS);
+                }
+                if (OUT_OF_DESCRIPTORS.has(code))
+                    hint = "Too many open files: lower 'concurrency' or raise the open-file limit (ulimit -n).";
             }
             const wait = budget.next(retryAfterMs);
             if (wait === undefined) {
@@ -59188,6 +59705,21 @@ class ApiClient {
             });
         }
     }
+}
+/** Attempts for a connection refused by a server not reached before (see request()). */
+const REFUSED_ATTEMPTS = 3;
+/** The process or the system ran out of file descriptors: a later attempt may find one free. */
+const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
+/** The errno-style code of a failed request, looking through undici's wrapping. */
+function networkCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+        const code = current.code;
+        if (typeof code === 'string' && !code.startsWith('UND_ERR'))
+            return code;
+        current = current.cause;
+    }
+    return '';
 }
 function describeBody(body) {
     const text = body.subarray(0, 300).toString('utf8').trim();
@@ -59218,8 +59750,8 @@ function createDispatcher(settings) {
 
 // EXTERNAL MODULE: ./src/core/plan/local-paths.ts
 var local_paths = __nccwpck_require__(7637);
-// EXTERNAL MODULE: ./src/core/pipeline.ts + 5 modules
-var pipeline = __nccwpck_require__(3395);
+// EXTERNAL MODULE: ./src/core/pipeline.ts + 7 modules
+var pipeline = __nccwpck_require__(1759);
 // EXTERNAL MODULE: ./src/core/report/manifest.ts
 var manifest = __nccwpck_require__(1953);
 // EXTERNAL MODULE: external "node:path"
@@ -59346,9 +59878,42 @@ function readArtifactSettings(read, shard) {
     return { name, retentionDays, compressionLevel };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/job/open-file-limit.ts
+// Fitting the downloads to the process's open-file limit. Each file in flight holds up to four descriptors (a
+// connection to the tracker's API host, one to storage, its temporary file, and the previous file still being
+// closed), on top of what Node itself keeps open; a low `ulimit -n` (64 on some self-hosted runners) would
+// otherwise fail files with EMFILE. Linux says the limit in /proc/self/limits; elsewhere it is not read (the
+// download pool still halves its workers on EMFILE).
+
+/** Descriptors a file in flight may hold. */
+const DESCRIPTORS_PER_FILE = 4;
+/** Descriptors left for Node, the API connections of resolution and the manifest. */
+const DESCRIPTORS_RESERVED = 32;
+/** The soft limit on open files, or undefined when it cannot be read or is unlimited. */
+function readOpenFileLimit(read = () => (0,external_node_fs_.readFileSync)('/proc/self/limits', 'utf8')) {
+    let text;
+    try {
+        text = read();
+    }
+    catch {
+        return undefined;
+    }
+    const m = /^Max open files\s+(\d+|unlimited)\s/m.exec(text);
+    return m === null || m[1] === 'unlimited' ? undefined : Number(m[1]);
+}
+/** The concurrency that fits `limit`: at most `requested`, at least 1. */
+function concurrencyWithin(requested, limit) {
+    if (limit === undefined)
+        return requested;
+    return Math.max(1, Math.min(requested, Math.floor((limit - DESCRIPTORS_RESERVED) / DESCRIPTORS_PER_FILE)));
+}
+
 ;// CONCATENATED MODULE: ./src/job/job.ts
 // The job both shells run: settings → source → resolve, plan, download → report. The action and the CLI
 // differ only in how they read inputs and show progress and results.
+
 
 
 
@@ -59368,7 +59933,11 @@ function secretVariables() {
 }
 /** Runs the job; StoppedEarlyError (cancelled, disk full) carries the partial report. */
 async function runJob(settings, hooks) {
-    const { tuning } = settings;
+    const concurrency = concurrencyWithin(settings.concurrency, readOpenFileLimit());
+    if (concurrency < settings.concurrency) {
+        hooks.log.info(`The open-file limit (ulimit -n ${readOpenFileLimit()}) allows ${concurrency} files at a time; downloading that many instead of ${settings.concurrency}.`);
+    }
+    const tuning = { ...settings.tuning, transport: { ...settings.tuning.transport, connectionsPerOrigin: Math.max(concurrency, 4) } };
     const dispatcher = createDispatcher(tuning.transport);
     const api = new ApiClient({ dispatcher, retry: tuning.retry, signal: hooks.signal, log: hooks.log });
     try {
@@ -59378,7 +59947,7 @@ async function runJob(settings, hooks) {
             destination: settings.destination,
             manifestPath: settings.manifestPath,
             overwrite: settings.overwrite,
-            concurrency: settings.concurrency,
+            concurrency,
             dryRun: settings.dryRun,
             shard: settings.shard,
             retry: tuning.retry,

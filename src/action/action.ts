@@ -4,7 +4,6 @@ import * as core from '@actions/core';
 import { errorMessage, onSecret, registerSecret, UserFacingError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError, type PipelineReport } from '../core/pipeline.ts';
-import { describeRecord } from '../core/report/describe.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/report/progress.ts';
 import { cancelOnSignals } from '../job/cancellation.ts';
@@ -15,8 +14,6 @@ import type { Settings } from '../settings/parse-settings.ts';
 import { checkArtifactUpload, uploadArtifact } from './artifact-upload.ts';
 import { setRunOutputs } from './outputs.ts';
 import { writeSummary } from './summary.ts';
-
-const MAX_ANNOTATIONS = 10;
 
 const actionLogger: Logger = {
   debug: (m) => core.debug(m),
@@ -119,15 +116,9 @@ function finish(settings: Settings, report: PipelineReport): void {
   core.info(
     `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${shard}. Manifest: ${report.manifestError === undefined ? settings.manifestPath : 'not written'}`,
   );
-  annotate(report.manifest);
-}
-
-function annotate(manifest: Manifest): void {
-  const missing = manifest.files.filter((f) => f.status === 'missing');
-  for (const f of missing.slice(0, MAX_ANNOTATIONS)) {
-    core.warning(`Missing in storage: ${describeRecord(f)} (the tracker lists it, the storage has no such file).`);
-  }
-  if (missing.length > MAX_ANNOTATIONS) core.warning(`… and ${missing.length - MAX_ANNOTATIONS} more missing files (see the manifest).`);
+  const verdict = judge(settings, report.manifest);
+  for (const f of verdict.missingFiles) core.warning(`Missing in storage: ${f} (the tracker lists it, the storage has no such file).`);
+  if (verdict.moreMissing > 0) core.warning(`… and ${verdict.moreMissing} more missing files (see the manifest).`);
 }
 
 async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ name: string; url?: string } | undefined> {

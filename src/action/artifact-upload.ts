@@ -1,9 +1,9 @@
-// Uploads what this job downloaded (and the manifest) as one workflow artifact with @actions/artifact. On GHES,
-// where the v2+ artifact service does not exist, the download still counts and the upload becomes a warning.
-// checkArtifactUpload runs before the download, so a job that cannot upload fails before it spends the time.
+// Uploads what this job downloaded (and the manifest) as one workflow artifact with @actions/artifact.
+// checkArtifactUpload runs before the download, so a job that cannot upload (GHES, where the v2+ artifact service
+// does not exist; a run that already has the name) fails before it spends the time.
 import * as core from '@actions/core';
 import path from 'node:path';
-import { redact, UserFacingError } from '../core/errors.ts';
+import { InputError, redact, UserFacingError } from '../core/errors.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import type { ArtifactSettings } from '../settings/parse-settings.ts';
 
@@ -39,7 +39,13 @@ export function duplicateNameMessage(name: string): string {
  * GHES is left to uploadArtifact, which warns.
  */
 export async function checkArtifactUpload(settings: ArtifactSettings): Promise<void> {
-  if (isGhes(process.env.GITHUB_SERVER_URL)) return;
+  if (isGhes(process.env.GITHUB_SERVER_URL)) {
+    // As actions/upload-artifact v4+ does: before the work, not after it.
+    throw new InputError(
+      'artifact-name',
+      `is set ('${settings.name}'), but artifact uploads with @actions/artifact v2+ are not supported on GitHub Enterprise Server (${process.env.GITHUB_SERVER_URL}). Leave artifact-name empty and upload the destination with actions/upload-artifact@v3, or keep the files in the workspace.`,
+    );
+  }
   const missing = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL'].filter((v) => !process.env[v]);
   if (missing.length > 0) {
     throw new UserFacingError(
@@ -66,12 +72,6 @@ export async function uploadArtifact(
   destination: string,
   manifestPath: string,
 ): Promise<UploadedArtifact | undefined> {
-  if (isGhes(process.env.GITHUB_SERVER_URL)) {
-    core.warning(
-      `Artifact '${settings.name}' was not uploaded: artifact uploads with @actions/artifact v2+ are not supported on GitHub Enterprise Server. The files are in ${destination}.`,
-    );
-    return undefined;
-  }
   const present = manifest.files
     .filter((f) => f.path !== null && (f.status === 'downloaded' || f.status === 'skipped'))
     .map((f) => f.path as string);

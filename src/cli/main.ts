@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
-import { errorMessage, redact, registerSecret } from '../core/errors.ts';
+import './require-node.ts';
+import { errorMessage, InputError, isVariableName, redact, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError } from '../core/pipeline.ts';
 import { cancelOnSignals } from '../job/cancellation.ts';
@@ -64,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
       `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`,
     );
     const verdict = judge(settings, report.manifest);
+    for (const f of verdict.missingFiles) log.warning(`missing in storage: ${f} (the tracker lists it, the storage has no such file)`);
+    if (verdict.moreMissing > 0) log.warning(`… and ${verdict.moreMissing} more missing files (see the manifest)`);
     for (const line of verdict.failedFiles) log.error(line);
     // if-no-files-found ignore: nothing to say on the terminal.
     if (verdict.noFiles && verdict.noFiles.level !== 'info') log[verdict.noFiles.level](verdict.noFiles.message);
@@ -72,7 +75,10 @@ export async function main(argv: string[]): Promise<number> {
     const cause = error instanceof StoppedEarlyError ? error.cause : error;
     const manifestError = error instanceof StoppedEarlyError ? error.report.manifestError : undefined;
     if (manifestError !== undefined && manifestError !== cause) log.warning(errorMessage(manifestError));
-    log.error(errorMessage(cause));
+    // A flag the user typed is named as typed (`--backend`), not as the action's input.
+    const shown =
+      cause instanceof InputError && !isVariableName(cause.input) ? redact(`--${cause.input}: ${cause.detail}`) : errorMessage(cause);
+    log.error(shown);
     return exitCodeFor(cause);
   } finally {
     cancellation.dispose();

@@ -13,14 +13,24 @@ export class UserFacingError extends Error {
   }
 }
 
-/** A value given by the user is wrong; names the input (or flag) and what is allowed. */
+/**
+ * A value given by the user is wrong: `input` names the input (an environment variable when upper case), `detail`
+ * says what was given and what is allowed. The message reads as the action shows it; the CLI names its flag.
+ */
 export class InputError extends UserFacingError {
   readonly input: string;
-  constructor(input: string, message: string) {
-    super('INVALID_INPUT', `Input '${input}': ${message}`);
+  readonly detail: string;
+  constructor(input: string, detail: string) {
+    super('INVALID_INPUT', `${isVariableName(input) ? 'Environment variable' : 'Input'} '${input}': ${detail}`);
     this.name = 'InputError';
     this.input = input;
+    this.detail = detail;
   }
+}
+
+/** `NEPTUNE_API_TOKEN`, `DOWNLOAD_EXPERIMENT_FILES_MAX_ATTEMPTS`: environment variables, not inputs. */
+export function isVariableName(name: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(name);
 }
 
 export class AuthenticationError extends UserFacingError {

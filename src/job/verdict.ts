@@ -15,6 +15,10 @@ export interface Verdict {
   failedFiles: string[];
   /** How many failed files `failedFiles` leaves out. */
   moreFailed: number;
+  /** `container: attribute` of the first files the tracker lists but its storage does not have, printable. */
+  missingFiles: string[];
+  /** How many missing files `missingFiles` leaves out. */
+  moreMissing: number;
 }
 
 export function judge(settings: Pick<Settings, 'ifNoFilesFound' | 'shard' | 'source'>, manifest: Manifest, listed = 10): Verdict {
@@ -22,14 +26,27 @@ export function judge(settings: Pick<Settings, 'ifNoFilesFound' | 'shard' | 'sou
   if (t.files === 0) {
     const message = noFilesMessage(settings.source.description, settings.shard);
     const level: Level = settings.ifNoFilesFound === 'error' ? 'error' : settings.ifNoFilesFound === 'warn' ? 'warning' : 'info';
-    return { failed: level === 'error', noFiles: { level, message }, failedFiles: [], moreFailed: 0 };
+    return { failed: level === 'error', noFiles: { level, message }, failedFiles: [], moreFailed: 0, missingFiles: [], moreMissing: 0 };
   }
   const failedFiles = manifest.files
     .filter((f) => f.status === 'failed')
     .slice(0, listed)
     .map((f) => `${describeRecord(f)}: ${printable(f.error ?? 'failed')}`);
-  return { failed: t.failed > 0, failedFiles, moreFailed: t.failed - failedFiles.length };
+  const missingFiles = manifest.files
+    .filter((f) => f.status === 'missing')
+    .slice(0, MISSING_LISTED)
+    .map((f) => describeRecord(f));
+  return {
+    failed: t.failed > 0,
+    failedFiles,
+    moreFailed: t.failed - failedFiles.length,
+    missingFiles,
+    moreMissing: t.missing - missingFiles.length,
+  };
 }
+
+/** Missing files named one by one (warnings in the action, lines in the CLI); the rest are counted. */
+const MISSING_LISTED = 10;
 
 export type ArtifactDecision = { upload: true } | { upload: false; level: Level; message: string };
 

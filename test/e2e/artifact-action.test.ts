@@ -6,6 +6,7 @@
 // if-no-files-found rules when nothing was downloaded, GHES, dry runs, and a late 409 after a failed look-up.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -256,21 +257,20 @@ describe('action × artifact upload (results-service emulator, real @actions/art
     assert.equal(result.outputs['artifact-id'], undefined);
   });
 
-  it('on GHES the download succeeds and the upload becomes a warning, with no artifact request', async () => {
+  it('on GHES artifact-name fails the step before any download, as upload-artifact v4 does, with no artifact request', async () => {
     const before = service.calls().length;
     const result = await run(
       { experiments: 'seabird-augment', attributes: 'eval/report.txt', 'artifact-name': 'e2e-ghes' },
       { env: { GITHUB_SERVER_URL: 'https://ghe.example.com' } },
     );
-    assert.equal(result.code, 0, log(result));
-    assert.deepEqual(await filesUnder(result.outputs.destination as string), ['manifest.json', 'seabird-augment/eval/report_txt.txt']);
+    assert.equal(result.code, 1, log(result));
     assert.match(
       result.stdout,
-      /^::warning::Artifact 'e2e-ghes' was not uploaded: .*not supported on GitHub Enterprise Server\. The files are in /m,
+      /^::error::Input 'artifact-name': is set \('e2e-ghes'\), but artifact uploads .* not supported on GitHub Enterprise Server/m,
     );
+    assert.equal(existsSync(path.join(result.workspace, 'experiment-files')), false, 'nothing was downloaded');
     assert.equal(service.calls().length, before);
     assert.equal(result.outputs['artifact-id'], undefined);
-    assert.doesNotMatch(result.summary, /Artifact:/);
   });
 
   it('a dry run uploads nothing and asks the artifact service nothing', async () => {

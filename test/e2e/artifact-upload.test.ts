@@ -137,18 +137,17 @@ describe('uploadArtifact against the results-service emulator', () => {
     assert.equal(service.artifacts().filter((a) => a.name === 'e2e-dup').length, 1);
   });
 
-  it('on GHES the upload is skipped with a warning and no request', async () => {
+  it('on GHES the check before the download refuses artifact-name, with no request', async () => {
     const destination = await destinationWith({ 'run1/a.txt': Buffer.from('a') });
     const before = service.calls().length;
-    const run = await runDriver(spec(destination, 'e2e-ghes', [{ path: 'run1/a.txt', status: 'downloaded' }]), {
-      ...service.env,
-      GITHUB_SERVER_URL: 'https://ghe.example.com',
-    });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.equal(run.result, null);
+    const run = await runDriver(
+      { ...spec(destination, 'e2e-ghes', [{ path: 'run1/a.txt', status: 'downloaded' }]), checkFirst: true },
+      { ...service.env, GITHUB_SERVER_URL: 'https://ghe.example.com' },
+    );
+    assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(
-      run.stdout,
-      /^::warning::Artifact 'e2e-ghes' was not uploaded: .*not supported on GitHub Enterprise Server\. The files are in /m,
+      run.error?.message ?? '',
+      /^Input 'artifact-name': is set \('e2e-ghes'\), but artifact uploads with @actions\/artifact v2\+ are not supported on GitHub Enterprise Server \(https:\/\/ghe\.example\.com\)\. Leave artifact-name empty/,
     );
     assert.equal(service.calls().length, before);
   });

@@ -18,6 +18,7 @@ import {
   DEMO_WANDB_PROJECT,
   DEMO_WANDB_PROJECT_NAME,
   DEMO_WANDB_RUNS,
+  DEMO_WANDB_MISSING_FILE,
   DEMO_WANDB_WRONG_MD5_FILE,
 } from '../fixtures/demo.ts';
 import { REPO_ROOT } from '../support/action-process.ts';
@@ -267,10 +268,10 @@ describe('CLI × emulators', () => {
         [['--backend', 'neptune', '--bogus'], /unknown option '--bogus'/],
         [['--backend', 'neptune', '--tail'], /option '--tail <value>' argument missing/],
         [['--backend', 'neptune', 'stray'], /too many arguments/],
-        [['--backend', 'mlflow'], /Input 'backend': 'mlflow' is not allowed\. Available options: neptune, wandb/],
-        [['--backend', 'neptune', '--tail', '0'], /Input 'tail'/],
-        [['--backend', 'wandb', '--files', 'a', '--pattern', '%'], /Input 'pattern'/],
-        [['--backend', 'neptune', '--experiments', 'a', '--runs', 'b'], /Input 'runs'/],
+        [['--backend', 'mlflow'], /error: --backend: 'mlflow' is not allowed\. Available options: neptune, wandb/],
+        [['--backend', 'neptune', '--tail', '0'], /error: --tail: '0' is not a whole number/],
+        [['--backend', 'wandb', '--files', 'a', '--pattern', '%'], /error: --pattern: /],
+        [['--backend', 'neptune', '--experiments', 'a', '--runs', 'b'], /error: --runs: give either 'experiments' or 'runs'/],
       ];
       for (const [args, message] of cases) {
         const run = await cli(args, { env: { ...neptuneEnv, ...wandbEnv } });
@@ -316,7 +317,7 @@ describe('CLI × emulators', () => {
       assert.match(wandb.stderr, /project 'demo-team\/no-such-project' was not found/);
     });
 
-    it('1: a file that fails (wrong MD5 on every attempt); the others still arrive', async () => {
+    it('1: a file that fails (wrong MD5 on every attempt) and a missing one, named; the others still arrive', async () => {
       const run = await cli(
         [
           '--backend',
@@ -327,16 +328,24 @@ describe('CLI × emulators', () => {
           DEMO_WANDB_WRONG_MD5_FILE,
           '--files',
           'config.yaml',
+          '--files',
+          DEMO_WANDB_MISSING_FILE,
           '--destination',
           'd',
         ],
         { env: { ...wandbEnv, ...FAST_RETRIES } },
       );
       assert.equal(run.code, 1, show(run));
-      assert.match(run.stderr, /1 downloaded, 0 already present, 0 missing, 1 failed/);
+      assert.match(run.stderr, /1 downloaded, 0 already present, 1 missing, 1 failed/);
+      // A missing file is named, not only counted.
+      assert.match(
+        run.stderr,
+        new RegExp(`warning: missing in storage: ${DEMO_WANDB_RUNS.crashed}: ${DEMO_WANDB_MISSING_FILE} \\(the tracker lists it`),
+      );
       assert.match(run.stderr, new RegExp(`error: ${DEMO_WANDB_RUNS.crashed}: ${DEMO_WANDB_WRONG_MD5_FILE}: .*MD5 mismatch`));
       const manifest = await readManifest(run, 'd');
       assert.deepEqual(manifest.files.map((f) => `${f.attribute}: ${f.status}`).sort(), [
+        `${DEMO_WANDB_MISSING_FILE}: missing`,
         `${DEMO_WANDB_WRONG_MD5_FILE}: failed`,
         'config.yaml: downloaded',
       ]);

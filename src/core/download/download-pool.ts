@@ -78,6 +78,7 @@ export async function downloadAll(
       );
     },
     source,
+    log: options.log,
     retry: options.retry,
     overwrite: options.overwrite,
     folders,

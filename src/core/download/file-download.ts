@@ -3,6 +3,7 @@
 // means — retry after a back-off, renew the URL, end this file, or stop the run — is decided by
 // failure-classes.ts; this module only carries it out, so every file ends with a result or a run-stopping error.
 import path from 'node:path';
+import type { Logger } from '../logger.ts';
 import type { Source } from '../source.ts';
 import { RetryBudget, sleep, type RetryPolicy } from '../http/retry-policy.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
@@ -21,6 +22,8 @@ export interface FileDownloadContext extends FetchContext {
   staging: StagingArea;
   /** The process ran out of file descriptors: fewer files should be in flight. */
   onOutOfDescriptors?: () => void;
+  /** Says each retry at debug level (the action shows it with ACTIONS_STEP_DEBUG). */
+  log?: Logger;
 }
 
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
@@ -108,11 +111,13 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
       if (failure.retry === 'renew' && renewals < MAX_RENEWALS) {
         renewals += 1;
         renew = true;
+        ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); locating it again`);
         continue;
       }
       if (failure.retry === 'after-backoff' && failure.descriptors) ctx.onOutOfDescriptors?.();
       const wait = budget.next(failure.retry === 'after-backoff' ? failure.retryAfterMs : undefined);
       if (wait === undefined) return gaveUp(planned, budget, failure.reason);
+      ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); retrying in ${wait} ms`);
       await sleep(wait, ctx.signal).catch((cancelled: unknown) => {
         const stop = classifyFileFailure(cancelled, relativePath, true);
         throw new RunStoppingError(stop.scope === 'run' ? stop.error : new Error(String(cancelled)), stopped(planned, budget, 'cancelled'));
