@@ -65,6 +65,13 @@ describe('more cases cross-checked with python3', () => {
   it('combining marks are not alphanumeric', () => assert.equal(path('e', 'a\u0301b', undefined, ''), 'e/a_b'));
   it('-0.0 step, punctuation, upper-case MIME type', () =>
     assert.equal(path('e', 'x#~ y', -0.0, 'IMAGE/PNG'), 'e/x___y/step_-0_000000.png'));
+  // Python 3.12 with media-types' /etc/mime.types, running the client's create_target_path.
+  it('media-types extensions: with dots, upper case, first of the line; none with parameters', () => {
+    assert.equal(path('e', 'labels.json', undefined, 'application/tm+json'), 'e/labels_json.tm.jsonld');
+    assert.equal(path('e', 'notebook', 2.0, 'application/vnd.eln+zip'), 'e/notebook/step_2_000000.ELN');
+    assert.equal(path('e', 'clip.mkv', undefined, 'video/x-matroska'), 'e/clip_mkv.mpv');
+    assert.equal(path('e', 'run.sh', undefined, 'text/x-sh; charset=utf-8'), 'e/run_sh');
+  });
   it('NaN and 1e20 steps', () => {
     assert.equal(path('e', 'x', NaN, ''), 'e/x/step_nan');
     assert.equal(path('e', 'x', 1e20, ''), 'e/x/step_100000000000000000000_000000');
