@@ -4,6 +4,7 @@
 // its name, the inputs it reads (validated by the source alone) and a factory.
 import type { FailureKind } from './download/attempt-error.ts';
 import type { ApiClient } from './http/api-client.ts';
+import type { OriginTls } from './http/dispatcher.ts';
 import type { InputEnvironment, InputReader, InputSpec } from './inputs/input-spec.ts';
 import type { Logger } from './logger.ts';
 import type { RemoteFile } from './types.ts';
@@ -87,6 +88,11 @@ export interface SourceDefinition<S extends { source: string } = { source: strin
   describe(selection: S): string;
   /** The project as the user named it (the manifest says it even when nothing matched). */
   project(selection: S): string;
+  /**
+   * TLS settings the tracker's own configuration asks for (a private CA, no verification, a client
+   * certificate), for its API origin only: the job's dispatcher applies them to that origin and to no other.
+   */
+  tls?(selection: S): OriginTls | undefined;
   create(selection: S, ctx: SourceContext): Source;
 }
 
@@ -100,6 +106,8 @@ export interface ConfiguredSource<S extends { source: string } = { source: strin
   readonly labels: SourceLabels;
   readonly description: string;
   readonly project: string;
+  /** TLS settings for the source's API origin (SourceDefinition.tls), if it has any. */
+  readonly tls: OriginTls | undefined;
   create(ctx: SourceContext): Source;
 }
 
@@ -115,6 +123,7 @@ export function configureSource<S extends { source: string }>(
     labels: definition.labels,
     description: definition.describe(selection),
     project: definition.project(selection),
+    tls: definition.tls?.(selection),
     create: (ctx) => definition.create(selection, ctx),
   };
 }

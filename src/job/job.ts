@@ -39,7 +39,7 @@ export function secretVariables(): string[] {
 /** Runs the job; StoppedEarlyError (cancelled, disk full) carries the partial report. */
 export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobReport> {
   const { tuning } = settings;
-  const dispatcher = createDispatcher(tuning.transport);
+  const dispatcher = createDispatcher(tuning.transport, settings.source.tls);
   const api = new ApiClient({ dispatcher, retry: tuning.retry, signal: hooks.signal, log: hooks.log });
   try {
     const source = settings.source.create({ api, log: hooks.log, signal: hooks.signal });
