@@ -31,6 +31,12 @@ export interface Locator {
   authOrigin?: string;
   /** Non-secret headers for every request of this file (e.g. Azure's x-ms-version). */
   headers?: Record<string, string>;
+  /**
+   * The bytes themselves, when the source makes the file (a small metadata file the official client writes
+   * next to what it downloads): written like a download, to a temporary file renamed into place, and no
+   * request is sent. `url` then only names the file in messages.
+   */
+  body?: Buffer;
   /** Fetch in ranged GETs (Azure): a first range, then fixed-size chunks, using this header. */
   ranged?: { firstBytes: number; chunkBytes: number; header: string };
   /** Maps a non-2xx storage answer to what the downloader should do. */
