@@ -1,11 +1,11 @@
 // A target's files, page by page: the wanted paths walked in its store, each listed file a RemoteFile, and a
 // target that cannot be listed reported as one failed record saying what to configure (the other targets go
 // on). For a model version downloaded whole, the `registered_model_meta` file the client adds (mlflow.md §5).
-import { AuthenticationError, CancelledError, errorMessage, UserFacingError } from '../../core/errors.ts';
+import { AuthenticationError, CancelledError, errorMessage, ServerError, UserFacingError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { PageStream } from '../../core/paging/page-stream.ts';
 import type { RemoteFile } from '../../core/types.ts';
-import type { MlflowRestClient } from './api/rest-client.ts';
+import { MlflowApiError, type MlflowRestClient } from './api/rest-client.ts';
 import { ArtifactServiceDisabledError } from './api/artifact-lists.ts';
 import { joinPath } from './artifact-paths.ts';
 import { folderLister, selectFiles } from './artifact-walk.ts';
@@ -61,10 +61,17 @@ function unlistedReason(target: Target, error: UserFacingError): string {
   const store = target.store;
   if (store.kind === 'run-scoped') {
     return (
-      `not downloaded: the tracking server could not list the artifacts in '${store.uri}' (${errorMessage(error)}). ` +
+      `not downloaded: the tracking server could not list the artifacts in '${store.uri}' (${answerOf(error)}). ` +
       'The server lists and serves files of runs in s3:, gs:, wasbs: or file: stores only with its own access to that store: give the ' +
       'tracking server read access to it, or log artifacts through its artifact service (mlflow server --serve-artifacts, artifact URIs mlflow-artifacts:/…).'
     );
   }
   return `not downloaded: listing its artifacts failed (${errorMessage(error)})`;
+}
+
+/** The server's last answer, without the retry advice the generic message adds. */
+function answerOf(error: UserFacingError): string {
+  if (error instanceof MlflowApiError) return `HTTP ${error.status ?? '?'}: ${error.serverMessage}`;
+  if (error instanceof ServerError && error.status !== undefined) return `HTTP ${error.status}, also after retries`;
+  return errorMessage(error);
 }

@@ -155,6 +155,11 @@ export interface MlflowRun {
   artifacts: MlflowArtifact[];
   /** Folders without files (listed, nothing to download). */
   emptyFolders?: string[];
+  /**
+   * Names a listing of `folder` returns besides the real entries, verbatim, as a broken or hostile server would
+   * (`..`, `/etc/passwd`); they hold no bytes.
+   */
+  listedOnly?: { folder: string; name: string; isDir?: boolean; size?: number }[];
   /** Generated files appended to `artifacts` (benchmarks): `<prefix><i>`, i zero-padded. */
   generatedArtifacts?: { count: number; prefix: string; size: number };
   store?: MlflowArtifactStore;

@@ -103,6 +103,9 @@ export function listRunFolder(record: RunRecord, folder: string): FolderEntry[] 
     const rest = path.slice(prefix.length);
     if (!rest.includes('/')) entries.set(rest, { name: rest, isDir: false, size: file.size });
   }
+  for (const extra of record.run.listedOnly ?? []) {
+    if (extra.folder === folder) entries.set(`\0${extra.name}`, { name: extra.name, isDir: extra.isDir === true, size: extra.size ?? 0 });
+  }
   return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
