@@ -64,7 +64,7 @@ describe('MLflow action: registered model versions', () => {
     });
     assert.equal(run.outputs.destination, run.destination);
     assert.deepEqual(
-      JSON.parse(run.outputs.paths ?? '[]'),
+      (JSON.parse(run.outputs.paths ?? '[]') as string[]).sort(),
       MODEL_FOLDER.map((n) => `${MODEL}-v1/${n}`),
     );
     assert.match(run.summary, /<th>Model version<\/th>/);
