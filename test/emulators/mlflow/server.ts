@@ -129,7 +129,8 @@ export async function createMlflowHandler(deps: MlflowHandlerDeps): Promise<{ ha
     const path = inside ? url.pathname.slice(prefix.length) || '/' : url.pathname;
     const found = inside ? route(method, path) : undefined;
     const entry = recordRequest(log, 'mlflow-api', found?.label ?? 'unknown', req, res);
-    const action = faults.take('mlflow-api', entry.endpoint, url.pathname);
+    // The path and the query: listings and /get-artifact name their path in the query string.
+    const action = faults.take('mlflow-api', entry.endpoint, req.url ?? url.pathname);
     const download = entry.endpoint === 'mlflow-artifacts/download' || entry.endpoint.endsWith('get-artifact');
     if (action && !(download && isBodyFault(action)) && (await applyApiFault(action, res))) return;
     if (!found) {
