@@ -267,7 +267,7 @@ describe('CLI × emulators', () => {
         [['--backend', 'neptune', '--bogus'], /unknown option '--bogus'/],
         [['--backend', 'neptune', '--tail'], /option '--tail <value>' argument missing/],
         [['--backend', 'neptune', 'stray'], /too many arguments/],
-        [['--backend', 'mlflow'], /Input 'backend': 'mlflow' is not allowed\. Available options: neptune, wandb/],
+        [['--backend', 'comet'], /Input 'backend': 'comet' is not allowed\. Available options: neptune, wandb, mlflow/],
         [['--backend', 'neptune', '--tail', '0'], /Input 'tail'/],
         [['--backend', 'wandb', '--files', 'a', '--pattern', '%'], /Input 'pattern'/],
         [['--backend', 'neptune', '--experiments', 'a', '--runs', 'b'], /Input 'runs'/],

@@ -1,4 +1,4 @@
-// A target is one thing whose artifacts are downloaded — a run, or a registered model version — with the store
+// A target is one thing whose artifacts are downloaded (mlflow.md) — a run, or a registered model version — with the store
 // its files are in, the paths wanted inside it, and what the manifest says about it. Its files become
 // RemoteFiles here: `<run id>/<run-relative path>` or `<model name>-v<version>/<path inside the model>`.
 import type { FileDetail, RemoteFile } from '../../core/types.ts';

@@ -1,4 +1,4 @@
-// What every MLflow route handler gets: the request and its parsed URL, the store, the server's own base URL
+// What every MLflow route handler gets (mlflow.md): the request and its parsed URL, the store, the server's own base URL
 // (with its path prefix) and the deployment knobs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlobSigner, FaultAction } from '../common/contracts.ts';

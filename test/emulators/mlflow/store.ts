@@ -1,4 +1,4 @@
-// The MLflow fixture as the emulator serves it: experiments, runs with their artifact trees (generated files
+// The MLflow fixture as the emulator serves it (mlflow.md §7): experiments, runs with their artifact trees (generated files
 // expanded), and registered models, with the lookups the routes need. Blobs of runs whose store hands out
 // presigned URLs are registered with the storage signer once, at start.
 import { contentSize } from '../common/content.ts';
