@@ -15,18 +15,27 @@ import type { TrackingServer } from './tracking-server.ts';
 
 export type MlflowAuth = { kind: 'basic'; username: string; header: string } | { kind: 'bearer'; header: string } | { kind: 'none' };
 
+/** A warning for what the user probably did not mean; info for what is worth knowing. */
+export interface Note {
+  level: 'warning' | 'info';
+  message: string;
+}
+
 export interface Credentials {
   auth: MlflowAuth;
   tls: OriginTls | undefined;
   /** Things the user should know, logged when the job starts (e.g. api-token ignored because Basic wins). */
-  notes: string[];
+  notes: Note[];
 }
 
 /** A header value may not hold line breaks or other control characters. */
 const HEADER_SAFE = /^[\u0020-\u007e\u0080-\uffff]*$/;
 
 export function readCredentials(read: InputReader, env: NodeJS.ProcessEnv, server: TrackingServer): Credentials {
-  const notes: string[] = [];
+  const notes: Note[] = [];
+  const warn = (message: string): void => {
+    notes.push({ level: 'warning', message });
+  };
   const file = credentialsFile(env);
   const username = env.MLFLOW_TRACKING_USERNAME || file.mlflow_tracking_username || '';
   const password = env.MLFLOW_TRACKING_PASSWORD || file.mlflow_tracking_password || '';
@@ -40,13 +49,13 @@ export function readCredentials(read: InputReader, env: NodeJS.ProcessEnv, serve
     registerSecret(encoded);
     auth = { kind: 'basic', username, header: `Basic ${encoded}` };
     if (token !== '') {
-      notes.push(
+      warn(
         'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD are set, so Basic authentication is used and the Bearer token (api-token or MLFLOW_TRACKING_TOKEN) is not sent, as in the MLflow client.',
       );
     }
   } else {
     if (username !== '' || password !== '') {
-      notes.push(
+      warn(
         `Only ${username !== '' ? 'MLFLOW_TRACKING_USERNAME' : 'MLFLOW_TRACKING_PASSWORD'} is set; Basic authentication needs both, so it is not used.`,
       );
     }
@@ -67,13 +76,14 @@ export function readCredentials(read: InputReader, env: NodeJS.ProcessEnv, serve
   for (const name of ['MLFLOW_TRACKING_AWS_SIGV4', 'MLFLOW_TRACKING_AUTH'] as const) {
     const value = env[name]?.trim();
     if (value && value.toLowerCase() !== 'false') {
-      notes.push(
-        `${name} is set: it selects authentication that needs Python code (AWS SigV4 signing or an auth plugin); this tool ignores it.`,
-      );
+      warn(`${name} is set: it selects authentication that needs Python code (AWS SigV4 signing or an auth plugin); this tool ignores it.`);
     }
   }
   if (server.origin.startsWith('http:') && auth.kind !== 'none') {
-    notes.push(`The tracking server is reached over plain http (${server.origin}): the credentials travel unencrypted.`);
+    notes.push({
+      level: 'info',
+      message: `The tracking server is reached over plain http (${server.origin}): the credentials travel unencrypted.`,
+    });
   }
   return { auth, tls: readTls(env, server), notes };
 }

@@ -18,7 +18,7 @@ const TARGETS_AT_ONCE = 4;
 export function createMlflowSource(selection: MlflowSelection, ctx: SourceContext): Source {
   const client = new MlflowRestClient(ctx.api, selection.server, selection.auth);
   const locator = new MlflowLocator(client);
-  for (const note of selection.notes) ctx.log.warning(note);
+  for (const note of selection.notes) ctx.log[note.level](note.message);
   const targets =
     selection.target.kind === 'runs'
       ? new RunTargets(client, selection.target, selection.files, ctx.log)

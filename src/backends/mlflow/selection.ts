@@ -9,7 +9,7 @@ import { readChoice, readNameSelector, readWithFallback, type NameSelector } fro
 import { compileNameMatcher, type NameMatcher } from '../../core/names/name-matcher.ts';
 import { describeNames } from '../../core/report/describe.ts';
 import { normaliseUserPath } from './artifact-paths.ts';
-import { readCredentials, type MlflowAuth } from './credentials.ts';
+import { readCredentials, type MlflowAuth, type Note } from './credentials.ts';
 import { MlflowInputs as Inputs } from './inputs.ts';
 import { parseArtifactUri, type ArtifactUri } from './model-uri.ts';
 import { readTrackingServer, type TrackingServer } from './tracking-server.ts';
@@ -36,8 +36,8 @@ export interface MlflowSelection {
   server: TrackingServer;
   auth: MlflowAuth;
   tls: OriginTls | undefined;
-  /** Said once when the job starts (warnings about the credentials). */
-  notes: string[];
+  /** Said once when the job starts (about the credentials). */
+  notes: Note[];
   target: MlflowTarget;
   files: FileChoice;
   description: string;

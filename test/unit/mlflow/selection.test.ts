@@ -52,7 +52,7 @@ describe('credentials (§1)', () => {
       { MLFLOW_TRACKING_USERNAME: 'ci', MLFLOW_TRACKING_PASSWORD: 'pw-secret-1' },
     );
     assert.deepEqual(s.auth, { kind: 'basic', username: 'ci', header: `Basic ${Buffer.from('ci:pw-secret-1').toString('base64')}` });
-    assert.match(s.notes.join('\n'), /Basic authentication is used and the Bearer token .* not sent/);
+    assert.match(s.notes.map((n) => n.message).join('\n'), /Basic authentication is used and the Bearer token .* not sent/);
     assert.equal(redact(`a pw-secret-1 b tok-123456 c ${Buffer.from('ci:pw-secret-1').toString('base64')}`), 'a *** b *** c ***');
   });
   it('Bearer from api-token, else MLFLOW_TRACKING_TOKEN; none without either', () => {
@@ -66,7 +66,7 @@ describe('credentials (§1)', () => {
   it('half a Basic credential is not used, and says so', () => {
     const s = select({ 'api-url': url, 'api-token': 'tok-abcdef' }, { MLFLOW_TRACKING_USERNAME: 'ci' });
     assert.equal(s.auth.kind, 'bearer');
-    assert.match(s.notes.join('\n'), /Only MLFLOW_TRACKING_USERNAME is set/);
+    assert.match(s.notes.map((n) => n.message).join('\n'), /Only MLFLOW_TRACKING_USERNAME is set/);
   });
   it('falls back to ~/.mlflow/credentials as the client does', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'def-mlflow-home-'));
@@ -84,8 +84,8 @@ describe('credentials (§1)', () => {
   });
   it('notes plain http with credentials and auth schemes it cannot use', () => {
     const s = select({ 'api-url': 'http://h:5000', 'api-token': 'tok-abcdef' }, { MLFLOW_TRACKING_AUTH: 'my_plugin' });
-    assert.match(s.notes.join('\n'), /unencrypted/);
-    assert.match(s.notes.join('\n'), /MLFLOW_TRACKING_AUTH is set/);
+    assert.match(s.notes.map((n) => n.message).join('\n'), /unencrypted/);
+    assert.match(s.notes.map((n) => n.message).join('\n'), /MLFLOW_TRACKING_AUTH is set/);
   });
   it('refuses a token with a line break', () => {
     refused({ 'api-url': url, 'api-token': 'abc\ndef' }, 'api-token', /line break/);
