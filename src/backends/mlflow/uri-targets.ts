@@ -66,23 +66,25 @@ export class UriTargets {
     const version = await resolveVersion(this.client, uri.name, uri.choice);
     const downloadUri = await getDownloadUri(this.client, version);
     const { store, run } = await this.storeOfVersion(version, downloadUri);
-    const folder = `${uri.name}-v${version.version}`;
+    // The registry's own spelling of the name (the URI's may differ where the store compares without case).
+    const name = version.name || uri.name;
+    const folder = `${name}-v${version.version}`;
     const problem = folderProblem(folder, 'The model version folder');
     if (version.status !== '' && version.status !== 'READY') {
-      this.log.warning(`models:/${uri.name}/${version.version} has status ${version.status}, not READY: its files may be incomplete.`);
+      this.log.warning(`models:/${name}/${version.version} has status ${version.status}, not READY: its files may be incomplete.`);
     }
     return {
       kind: 'model-version',
-      container: `models:/${uri.name}/${version.version}`,
+      container: `models:/${name}/${version.version}`,
       folder,
       ...(problem === undefined ? {} : { folderProblem: problem }),
       store,
       ...this.starts(uri.path),
       ...(run === undefined ? {} : { run }),
       // §5: the client writes registered_model_meta into a folder it downloaded whole that holds MLmodel.
-      ...(this.files.kind === 'all' ? { modelMeta: { name: uri.name, version: version.version, folder: uri.path } } : {}),
+      ...(this.files.kind === 'all' ? { modelMeta: { name, version: version.version, folder: uri.path } } : {}),
       details: {
-        modelName: uri.name,
+        modelName: name,
         modelVersion: version.version,
         requested: uri.uri,
         alias: uri.choice.kind === 'alias' ? uri.choice.alias : null,
@@ -90,7 +92,7 @@ export class UriTargets {
         runId: version.runId === '' ? null : version.runId,
         source: downloadUri,
       },
-      label: `models:/${uri.name}/${version.version}${uri.choice.kind === 'version' ? '' : ` (${uri.uri})`}`,
+      label: `models:/${name}/${version.version}${uri.choice.kind === 'version' ? '' : ` (${uri.uri})`}`,
     };
   }
 
