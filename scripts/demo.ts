@@ -3,6 +3,8 @@
 // outputs, the downloaded tree and the job summary, and stops everything.
 //   npm run demo                    Neptune: two experiments' checkpoints and prediction images
 //   npm run demo -- --backend wandb W&B: a run's files by pattern
+//   npm run demo -- --backend mlflow MLflow: the champion version of a registered model, and a run's plots
+//   npm run demo -- --entry src     run src/action/main.ts instead of the bundle (before `npm run bundle`)
 //   npm run demo -- --upload        also upload them as artifact `demo-files` to the local results-service
 //                                   emulator (the real @actions/artifact client), then list the zip
 // Everything it writes stays in demo-output/ (ignored by git): the workspace, and the runner's output and
@@ -14,12 +16,21 @@ import { parseArgs } from 'node:util';
 import { startResultsService, type ResultsService } from '../test/emulators/artifacts/results-service.ts';
 import { readZipEntries } from '../test/emulators/artifacts/zip-entries.ts';
 import { startEmulators } from '../test/emulators/start.ts';
-import { DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, demoFixture } from '../test/fixtures/demo.ts';
-import { DIST_ENTRY, REPO_ROOT, runActionProcess } from '../test/support/action-process.ts';
+import { DEMO_MLFLOW_MODEL, DEMO_MLFLOW_RUNS, DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, demoFixture } from '../test/fixtures/demo.ts';
+import { DIST_ENTRY, REPO_ROOT, runActionProcess, SOURCE_ENTRY } from '../test/support/action-process.ts';
 
 const ARTIFACT_NAME = 'demo-files';
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'neptune' }, upload: { type: 'boolean', default: false } } });
-const backend = values.backend === 'wandb' ? 'wandb' : 'neptune';
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'neptune' },
+    upload: { type: 'boolean', default: false },
+    entry: { type: 'string', default: 'dist' },
+  },
+});
+const entry = values.entry === 'src' ? SOURCE_ENTRY : DIST_ENTRY;
+const BACKENDS = ['neptune', 'wandb', 'mlflow'] as const;
+const backend = BACKENDS.find((b) => b === values.backend);
+if (backend === undefined) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
 const outputRoot = path.join(REPO_ROOT, 'demo-output');
 const workspace = path.join(outputRoot, 'workspace');
 await rm(outputRoot, { recursive: true, force: true });
@@ -36,28 +47,37 @@ try {
     env = { ...results.env, GITHUB_REPOSITORY: 'demo-team/seabird-ml', GITHUB_RUN_ID: '1' };
   }
   const inputs: Record<string, string> =
-    backend === 'neptune'
+    backend === 'mlflow'
       ? {
-          backend: 'neptune',
-          'api-token': emulators.neptune?.apiToken ?? '',
-          project: DEMO_NEPTUNE_PROJECT,
-          experiments: 'regex:^seabird',
-          attributes: 'regex:^model/ | ^predictions',
-          tail: '3',
+          backend: 'mlflow',
+          'api-url': emulators.mlflow?.url ?? '',
+          models: `models:/${DEMO_MLFLOW_MODEL}@champion\nruns:/${DEMO_MLFLOW_RUNS.forest}/plots`,
           destination: 'experiment-files',
         }
-      : {
-          backend: 'wandb',
-          'api-token': emulators.wandb?.apiKey ?? '',
-          'api-url': emulators.wandb?.url ?? '',
-          project: DEMO_WANDB_PROJECT,
-          filter: '{"state": "finished"}',
-          pattern: '%',
-          destination: 'experiment-files',
-        };
+      : backend === 'neptune'
+        ? {
+            backend: 'neptune',
+            'api-token': emulators.neptune?.apiToken ?? '',
+            project: DEMO_NEPTUNE_PROJECT,
+            experiments: 'regex:^seabird',
+            attributes: 'regex:^model/ | ^predictions',
+            tail: '3',
+            destination: 'experiment-files',
+          }
+        : {
+            backend: 'wandb',
+            'api-token': emulators.wandb?.apiKey ?? '',
+            'api-url': emulators.wandb?.url ?? '',
+            project: DEMO_WANDB_PROJECT,
+            filter: '{"state": "finished"}',
+            pattern: '%',
+            destination: 'experiment-files',
+          };
   if (values.upload) inputs['artifact-name'] = ARTIFACT_NAME;
-  console.log(`Running dist/index.js (${backend}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`);
-  const run = await runActionProcess({ inputs, entry: DIST_ENTRY, workspace, env });
+  console.log(
+    `Running ${path.relative(REPO_ROOT, entry)} (${backend}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`,
+  );
+  const run = await runActionProcess({ inputs, entry, workspace, env });
   process.exitCode = run.code ?? 1;
   if (run.stderr) process.stderr.write(run.stderr);
   process.stdout.write(run.stdout.replace(/^::(debug|group|endgroup|add-mask)::.*\n/gm, ''));

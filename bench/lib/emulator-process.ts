@@ -16,6 +16,7 @@ const FIXTURE_MODULE = path.join(REPO_ROOT, 'bench/fixtures/bench-fixture.ts');
 export interface EmulatorInfo {
   neptune?: { url: string; apiToken: string; projects: string[] };
   wandb?: { url: string; apiKey: string; projects: string[] };
+  mlflow?: { url: string; experiments: string[]; models: string[] };
   storageOrigin: string;
   azure?: { origin: string };
   pid: number;
@@ -44,7 +45,7 @@ export interface EmulatorStartOptions {
 }
 
 function controlBase(info: EmulatorInfo): string {
-  const base = info.neptune?.url ?? info.wandb?.url;
+  const base = info.neptune?.url ?? info.wandb?.url ?? info.mlflow?.url;
   if (base === undefined) throw new Error('the emulator runs no API server');
   return `${base}/_emulator`;
 }

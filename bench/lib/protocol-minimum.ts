@@ -73,16 +73,35 @@ export function wandbFilesMinimum(files: number, perPage: number): Record<string
   };
 }
 
+/**
+ * S5: one run named by id (`runs/get`, mlflow.md §2.2), its root and its one folder listed through the proxied
+ * service (§3.2, one level per request), one GET per file. The action also asks `experiments/get` once, for the
+ * experiment's name in the manifest: one request above this minimum.
+ */
+export function mlflowArtifactsMinimum(files: number): Record<string, number> {
+  return { 'mlflow-api runs/get': 1, 'mlflow-api mlflow-artifacts/list': 2, 'mlflow-api mlflow-artifacts/download': files };
+}
+
+/** A request for a file's bytes: storage hosts, and MLflow's download routes on the tracking server. */
+function isStorageKey(key: string): boolean {
+  return (
+    key.startsWith('storage ') ||
+    key.startsWith('azure ') ||
+    key === 'mlflow-api mlflow-artifacts/download' ||
+    key === 'mlflow-api get-artifact'
+  );
+}
+
 /** Sums the API part (everything but storage) of a per-endpoint record. */
 export function apiTotal(counts: Record<string, number>): number {
   let n = 0;
-  for (const [key, value] of Object.entries(counts)) if (!key.startsWith('storage ') && !key.startsWith('azure ')) n += value;
+  for (const [key, value] of Object.entries(counts)) if (!isStorageKey(key)) n += value;
   return n;
 }
 
-/** Storage GETs (gcp/aws/wandb storage and Azure). */
+/** Storage GETs (gcp/aws/wandb storage, Azure, MLflow downloads). */
 export function storageTotal(counts: Record<string, number>): number {
   let n = 0;
-  for (const [key, value] of Object.entries(counts)) if (key.startsWith('storage ') || key.startsWith('azure ')) n += value;
+  for (const [key, value] of Object.entries(counts)) if (isStorageKey(key)) n += value;
   return n;
 }

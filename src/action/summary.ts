@@ -2,10 +2,12 @@
 // after MAX_ROWS rows with "and N more". Cell text is escaped: @actions/core inserts it as raw HTML.
 import * as core from '@actions/core';
 import type { Manifest } from '../core/report/manifest.ts';
+import type { ContainerKind } from '../core/types.ts';
 import { describeRecord, printable } from '../core/report/describe.ts';
 import { formatBytes } from '../core/report/progress.ts';
 
 export const MAX_ROWS = 50;
+const CONTAINER_HEADINGS: Record<ContainerKind, string> = { experiment: 'Experiment', run: 'Run', 'model-version': 'Model version' };
 const MAX_PROBLEMS = 20;
 
 /** HTML-escaped and printable: @actions/core inserts cell text as raw HTML. */
@@ -36,7 +38,7 @@ export function containerRows(manifest: Manifest): [string, ContainerRow][] {
 
 export async function writeSummary(manifest: Manifest, extra: { artifact?: { name: string; url?: string } } = {}): Promise<void> {
   const t = manifest.totals;
-  const kind = manifest.files[0]?.containerKind === 'experiment' ? 'Experiment' : 'Run';
+  const kind = CONTAINER_HEADINGS[manifest.files[0]?.containerKind ?? 'run'];
   const header = [kind, 'Files', 'Downloaded', 'Skipped', 'Missing', 'Failed', 'Bytes'].map((data) => ({ data, header: true }));
   const rows = containerRows(manifest);
   const table = [

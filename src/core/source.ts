@@ -4,6 +4,7 @@
 // its name, the inputs it reads (validated by the source alone) and a factory.
 import type { FailureKind } from './download/attempt-error.ts';
 import type { ApiClient } from './http/api-client.ts';
+import type { OriginTls } from './http/dispatcher.ts';
 import type { InputEnvironment, InputReader, InputSpec } from './inputs/input-spec.ts';
 import type { Logger } from './logger.ts';
 import type { RemoteFile } from './types.ts';
@@ -30,6 +31,12 @@ export interface Locator {
   authOrigin?: string;
   /** Non-secret headers for every request of this file (e.g. Azure's x-ms-version). */
   headers?: Record<string, string>;
+  /**
+   * The bytes themselves, when the source makes the file (a small metadata file the official client writes
+   * next to what it downloads): written like a download, to a temporary file renamed into place, and no
+   * request is sent. `url` then only names the file in messages.
+   */
+  body?: Buffer;
   /** Fetch in ranged GETs (Azure): a first range, then fixed-size chunks, using this header. */
   ranged?: { firstBytes: number; chunkBytes: number; header: string };
   /** Maps a non-2xx storage answer to what the downloader should do. */
@@ -87,6 +94,11 @@ export interface SourceDefinition<S extends { source: string } = { source: strin
   describe(selection: S): string;
   /** The project as the user named it (the manifest says it even when nothing matched). */
   project(selection: S): string;
+  /**
+   * TLS settings the tracker's own configuration asks for (a private CA, no verification, a client
+   * certificate), for its API origin only: the job's dispatcher applies them to that origin and to no other.
+   */
+  tls?(selection: S): OriginTls | undefined;
   create(selection: S, ctx: SourceContext): Source;
 }
 
@@ -100,6 +112,8 @@ export interface ConfiguredSource<S extends { source: string } = { source: strin
   readonly labels: SourceLabels;
   readonly description: string;
   readonly project: string;
+  /** TLS settings for the source's API origin (SourceDefinition.tls), if it has any. */
+  readonly tls: OriginTls | undefined;
   create(ctx: SourceContext): Source;
 }
 
@@ -115,6 +129,7 @@ export function configureSource<S extends { source: string }>(
     labels: definition.labels,
     description: definition.describe(selection),
     project: definition.project(selection),
+    tls: definition.tls?.(selection),
     create: (ctx) => definition.create(selection, ctx),
   };
 }

@@ -1,8 +1,8 @@
 // The data that flows through the core: selection → resolved remote files → download plan → results.
 // Nothing here knows about GitHub Actions or about a particular tracker's wire protocol.
 
-/** Whether the container of a file (its first folder level) is an experiment, a run, an artifact version… */
-export type ContainerKind = 'experiment' | 'run';
+/** Whether the container of a file (its first folder level) is an experiment, a run, a model version… */
+export type ContainerKind = 'experiment' | 'run' | 'model-version';
 
 export interface Checksum {
   algorithm: 'md5';

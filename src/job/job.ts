@@ -46,7 +46,7 @@ export async function runJob(settings: Settings, hooks: JobHooks): Promise<JobRe
     );
   }
   const tuning = { ...settings.tuning, transport: { ...settings.tuning.transport, connectionsPerOrigin: Math.max(concurrency, 4) } };
-  const dispatcher = createDispatcher(tuning.transport);
+  const dispatcher = createDispatcher(tuning.transport, settings.source.tls);
   const api = new ApiClient({ dispatcher, retry: tuning.retry, signal: hooks.signal, log: hooks.log });
   try {
     const source = settings.source.create({ api, log: hooks.log, signal: hooks.signal });

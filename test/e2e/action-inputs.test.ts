@@ -24,7 +24,7 @@ describe('dist/index.js input validation', () => {
   );
   const cases: [string, Record<string, string>, RegExp][] = [
     ['no backend', {}, /Input 'backend': is required\. Available options: neptune, wandb/],
-    ['unknown backend', { backend: 'mlflow' }, /Input 'backend': 'mlflow' is not allowed/],
+    ['unknown backend', { backend: 'comet' }, /Input 'backend': 'comet' is not allowed/],
     ['no token', { backend: 'neptune', project: 'a/b' }, /Input 'api-token': no credential given.*NEPTUNE_API_TOKEN/],
     ['malformed Neptune token', { backend: 'neptune', project: 'a/b', 'api-token': 'not-base64-json' }, /Input 'api-token'/],
     [

@@ -1,14 +1,23 @@
 // The CLI and the action are two shells around one job (src/job/run-job.ts): for the same inputs (the CLI's
 // flags carry the action's input names, a multi-line input becoming a repeated flag) they must leave the same
 // tree, byte for byte, the same manifest (but for when and where it was written) and the same exit code —
-// for Neptune and W&B, and for runs where files are missing or fail.
+// for Neptune, W&B and MLflow, and for runs where files are missing or fail.
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Manifest } from '../../src/core/report/manifest.ts';
 import { startEmulators, type RunningEmulators } from '../emulators/start.ts';
-import { demoNeptuneFixture, demoWandbFixture, DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, DEMO_WANDB_RUNS } from '../fixtures/demo.ts';
+import {
+  demoMlflowFixture,
+  demoNeptuneFixture,
+  demoWandbFixture,
+  DEMO_MLFLOW_MODEL,
+  DEMO_MLFLOW_RUNS,
+  DEMO_NEPTUNE_PROJECT,
+  DEMO_WANDB_PROJECT,
+  DEMO_WANDB_RUNS,
+} from '../fixtures/demo.ts';
 import { runActionProcess } from '../support/action-process.ts';
 import { runCli } from '../support/cli-process.ts';
 import { filesUnder } from './neptune-helpers.ts';
@@ -38,7 +47,7 @@ function comparable(manifest: Manifest): Omit<Manifest, 'createdAt' | 'destinati
 describe('CLI and action produce identical results', () => {
   let emulators: RunningEmulators;
   before(async () => {
-    emulators = await startEmulators({ fixture: { neptune: neptuneFixture, wandb: demoWandbFixture } });
+    emulators = await startEmulators({ fixture: { neptune: neptuneFixture, wandb: demoWandbFixture, mlflow: demoMlflowFixture } });
   });
   const workDirs: string[] = [];
   after(async () => {
@@ -132,5 +141,16 @@ describe('CLI and action produce identical results', () => {
       1,
     );
     assert.deepEqual([manifest.totals.missing, manifest.totals.failed], [1, 1]);
+  });
+
+  it('MLflow: the champion model and a run path by URI, a run with a lost file and a non-ASCII name (exit 0)', async () => {
+    const models = await compare(
+      { backend: 'mlflow', models: `models:/${DEMO_MLFLOW_MODEL}@champion\nruns:/${DEMO_MLFLOW_RUNS.forest}/plots` },
+      { MLFLOW_TRACKING_URI: emulators.mlflow?.url ?? '' },
+      0,
+    );
+    assert.equal(models.totals.downloaded, 8, JSON.stringify(models.totals));
+    const odd = await compare({ backend: 'mlflow', 'api-url': emulators.mlflow?.url ?? '', runs: DEMO_MLFLOW_RUNS.odd }, FAST_RETRIES, 0);
+    assert.deepEqual([odd.totals.downloaded, odd.totals.missing], [4, 1]);
   });
 });

@@ -268,7 +268,7 @@ describe('CLI × emulators', () => {
         [['--backend', 'neptune', '--bogus'], /unknown option '--bogus'/],
         [['--backend', 'neptune', '--tail'], /option '--tail <value>' argument missing/],
         [['--backend', 'neptune', 'stray'], /too many arguments/],
-        [['--backend', 'mlflow'], /error: --backend: 'mlflow' is not allowed\. Available options: neptune, wandb/],
+        [['--backend', 'comet'], /error: --backend: 'comet' is not allowed\. Available options: neptune, wandb, mlflow/],
         [['--backend', 'neptune', '--tail', '0'], /error: --tail: '0' is not a whole number/],
         [['--backend', 'wandb', '--files', 'a', '--pattern', '%'], /error: --pattern: /],
         [['--backend', 'neptune', '--experiments', 'a', '--runs', 'b'], /error: --runs: give either 'experiments' or 'runs'/],

@@ -47,9 +47,17 @@ const emulators = await startEmulators({
 
 const neptuneProject = fixture.neptune?.projects[0]?.id;
 const wandbProject = fixture.wandb?.projects[0];
+const mlflowAuth = emulators.mlflow?.auth;
 const info = {
   neptune: emulators.neptune ? { ...emulators.neptune, projects: fixture.neptune?.projects.map((p) => p.id) ?? [] } : undefined,
   wandb: emulators.wandb ? { ...emulators.wandb, projects: fixture.wandb?.projects.map((p) => `${p.entity}/${p.name}`) ?? [] } : undefined,
+  mlflow: emulators.mlflow
+    ? {
+        ...emulators.mlflow,
+        experiments: fixture.mlflow?.experiments.map((e) => e.name) ?? [],
+        models: fixture.mlflow?.models?.map((m) => m.name) ?? [],
+      }
+    : undefined,
   storageOrigin: emulators.storageOrigin,
   azure: emulators.azure,
   pid: process.pid,
@@ -64,6 +72,11 @@ if (emulators.wandb) {
   lines.push(`W&B API       ${emulators.wandb.url}   (control: ${emulators.wandb.url}/_emulator/health)`);
   lines.push(`  projects    ${info.wandb?.projects.join(', ')}`);
 }
+if (emulators.mlflow) {
+  lines.push(`MLflow        ${emulators.mlflow.url}   (control: ${new URL(emulators.mlflow.url).origin}/_emulator/health)`);
+  lines.push(`  experiments ${info.mlflow?.experiments.join(', ')}`);
+  if (info.mlflow?.models.length) lines.push(`  models      ${info.mlflow.models.join(', ')}`);
+}
 lines.push(`Storage       ${emulators.storageOrigin}`);
 if (emulators.azure) lines.push(`Azure (proxy) ${emulators.azure.origin}`);
 lines.push('', 'Environment:');
@@ -75,6 +88,14 @@ if (emulators.wandb) {
   lines.push(`WANDB_BASE_URL=${emulators.wandb.url}`);
   lines.push(`WANDB_API_KEY=${emulators.wandb.apiKey}`);
   if (wandbProject) lines.push(`WANDB_ENTITY=${wandbProject.entity}`, `WANDB_PROJECT=${wandbProject.name}`);
+}
+if (emulators.mlflow) {
+  // What the official client reads too (mlflow.md §1): `mlflow artifacts download -r <run id> -d out` works as is.
+  lines.push(`MLFLOW_TRACKING_URI=${emulators.mlflow.url}`);
+  if (mlflowAuth && 'basic' in mlflowAuth && mlflowAuth.basic[0]) {
+    lines.push(`MLFLOW_TRACKING_USERNAME=${mlflowAuth.basic[0].username}`, `MLFLOW_TRACKING_PASSWORD=${mlflowAuth.basic[0].password}`);
+  }
+  if (mlflowAuth && 'bearer' in mlflowAuth) lines.push(`MLFLOW_TRACKING_TOKEN=${mlflowAuth.bearer}`);
 }
 lines.push('', 'Press Ctrl+C to stop.');
 console.log(lines.join('\n'));

@@ -1,17 +1,27 @@
 // Starts the emulators a fixture needs: the signed-URL storage server (127.0.0.2), Azurite behind its proxy
-// (127.0.0.3) when a Neptune project stores on `azure`, and one API server on 127.0.0.1 per tracker. Each
+// (127.0.0.3) when a Neptune project stores on `azure`, and one API server on 127.0.0.1 per tracker (Neptune,
+// W&B, MLflow). Each
 // API server answers the `/_emulator/` control routes itself and hands everything else to the tracker handler.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { contentSize } from './common/content.ts';
 import { handleControl } from './common/control.ts';
 import { startAzureStorage, type AzureStorage } from './common/azure-blobs.ts';
-import type { BlobSigner, FaultEngine, Fixture, Handler, NeptuneFixture, RequestLog, WandbFixture } from './common/contracts.ts';
+import type {
+  BlobSigner,
+  FaultEngine,
+  Fixture,
+  Handler,
+  MlflowFixture,
+  NeptuneFixture,
+  RequestLog,
+  WandbFixture,
+} from './common/contracts.ts';
 import { createFaultEngine, sleep } from './common/faults.ts';
 import { createRequestLog } from './common/request-log.ts';
 import { closeServer, startStorageServer, type StorageServer } from './common/storage-server.ts';
 
-/** What a tracker handler factory receives (test/emulators/neptune/server.ts, test/emulators/wandb/server.ts). */
+/** What a tracker handler factory receives (test/emulators/<tracker>/server.ts). */
 export interface TrackerHandlerOptions<F> {
   fixture: F;
   signer: BlobSigner;
@@ -30,6 +40,7 @@ interface MountedHandler {
 
 export type NeptuneHandlerFactory = (o: TrackerHandlerOptions<NeptuneFixture>) => Promise<MountedHandler & { apiToken: string }>;
 export type WandbHandlerFactory = (o: TrackerHandlerOptions<WandbFixture>) => Promise<MountedHandler & { apiKey: string }>;
+export type MlflowHandlerFactory = (o: TrackerHandlerOptions<MlflowFixture>) => Promise<MountedHandler>;
 
 export interface EmulatorOptions {
   fixture: Fixture;
@@ -42,13 +53,17 @@ export interface EmulatorOptions {
   /** extra knobs passed to the Neptune handler (page sizes…) */
   neptune?: Record<string, unknown>;
   wandb?: Record<string, unknown>;
+  /** MLflow server knobs (test/emulators/mlflow/route-context.ts: pathPrefix, serveArtifacts, presignedDownloads). */
+  mlflow?: Record<string, unknown>;
   /** Replace the tracker handler modules (tests of this composer; stand-ins). Default: imported on demand. */
-  handlers?: { neptune?: NeptuneHandlerFactory; wandb?: WandbHandlerFactory };
+  handlers?: { neptune?: NeptuneHandlerFactory; wandb?: WandbHandlerFactory; mlflow?: MlflowHandlerFactory };
 }
 
 export interface RunningEmulators {
   neptune?: { url: string; apiToken: string };
   wandb?: { url: string; apiKey: string };
+  /** The tracking URI (with the path prefix, when the server has one) and the fixture's credentials. */
+  mlflow?: { url: string; auth: MlflowFixture['auth'] };
   storageOrigin: string;
   azure?: { origin: string };
   faults: FaultEngine;
@@ -196,6 +211,22 @@ export async function startEmulators(options: EmulatorOptions): Promise<RunningE
       });
       api.mount(created);
       running.wandb = { url: api.url, apiKey: created.apiKey };
+    }
+    if (fixture.mlflow) {
+      const api = await startApiServer(faults, log, latencyMs);
+      closers.push(api.close);
+      const factory = options.handlers?.mlflow ?? (await loadFactory<MlflowHandlerFactory>('./mlflow/server.ts', 'createMlflowHandler'));
+      const created = await factory({
+        fixture: fixture.mlflow,
+        signer: storage.signer,
+        faults,
+        log,
+        baseUrl: () => api.url,
+        options: options.mlflow ?? {},
+      });
+      api.mount(created);
+      const prefix = typeof options.mlflow?.pathPrefix === 'string' ? options.mlflow.pathPrefix.replace(/\/+$/, '') : '';
+      running.mlflow = { url: `${api.url}${prefix}`, auth: fixture.mlflow.auth };
     }
     return running;
   } catch (error) {

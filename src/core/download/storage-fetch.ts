@@ -162,9 +162,12 @@ export async function fetchToFile(
   const sink = openSink(tmpPath);
   const seen: { md5?: string } = {};
   try {
-    const bytes = locator.ranged
-      ? await fetchRanged(locator, locator.ranged, sink, hashing, ctx, seen)
-      : await fetchWhole(locator, sink, hashing, ctx, seen);
+    const bytes =
+      locator.body !== undefined
+        ? await writeHeld(locator.body, sink, hashing)
+        : locator.ranged
+          ? await fetchRanged(locator, locator.ranged, sink, hashing, ctx, seen)
+          : await fetchWhole(locator, sink, hashing, ctx, seen);
     // Every byte is in; what is left (flush, close) is the disk's.
     onReceived?.();
     await Promise.race([
@@ -196,6 +199,13 @@ interface Hashing {
 function hashFor(hashing: Hashing, seen: { md5?: string }): Hash | undefined {
   if (hashing.hash === undefined && (hashing.wanted || seen.md5 !== undefined)) hashing.hash = createHash('md5');
   return hashing.hash;
+}
+
+/** Bytes the source holds itself (Locator.body): no request, the same sink and hashing as a download. */
+async function writeHeld(body: Buffer, sink: Sink, hashing: Hashing): Promise<number> {
+  hashFor(hashing, {})?.update(body);
+  if (!sink.out.write(body)) await Promise.race([once(sink.out, 'drain'), sink.failed]);
+  return body.length;
 }
 
 async function fetchWhole(locator: Locator, sink: Sink, hashing: Hashing, ctx: FetchContext, seen: { md5?: string }): Promise<number> {

@@ -18,6 +18,11 @@ export interface ApiRequest {
   /** Evaluated before every attempt, so a token refreshed during a back-off is used. */
   headers?: Record<string, string> | (() => Promise<Record<string, string>>);
   body?: string;
+  /**
+   * Says that an answer with a retryable status cannot change by asking again (a server configured not to
+   * serve this route answers 503 with a body that says so): it is then returned as is, without retries.
+   */
+  final?: (status: number, body: Buffer) => boolean;
 }
 
 export interface ApiResponse {
@@ -80,7 +85,9 @@ export class ApiClient {
         this.reached.add(new URL(req.url).origin);
         const body = Buffer.from(await res.body.arrayBuffer());
         const resHeaders = headerRecord(res.headers);
-        if (!isRetryableStatus(res.statusCode)) return { status: res.statusCode, headers: resHeaders, body };
+        if (!isRetryableStatus(res.statusCode) || req.final?.(res.statusCode, body) === true) {
+          return { status: res.statusCode, headers: resHeaders, body };
+        }
         lastStatus = res.statusCode;
         retryAfterMs = parseRetryAfter(firstHeader(resHeaders['retry-after']));
         failure = `HTTP ${res.statusCode}${describeBody(body)}`;

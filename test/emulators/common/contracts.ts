@@ -1,6 +1,6 @@
 // Types shared by every emulator part: the declarative fixture, blob contents, fault rules, the request log
-// and the storage signer. The Neptune API, the W&B API, the storage endpoint and Azurite glue are written
-// against these, so one fixture file and one fault interface drive both trackers.
+// and the storage signer. The Neptune API, the W&B API, the MLflow tracking server, the storage endpoint and
+// Azurite glue are written against these, so one fixture file and one fault interface drive every tracker.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // ---------------------------------------------------------------- fixture
@@ -115,14 +115,107 @@ export interface WandbFixture {
   projects: WandbProject[];
 }
 
+/** One artifact file of an MLflow run, by its run-relative POSIX path (`model/MLmodel`). */
+export interface MlflowArtifact {
+  path: string;
+  content: Content;
+}
+
+export interface MlflowMetric {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+/**
+ * Where a run's artifacts live (mlflow.md §3.4): the proxied service (`mlflow-artifacts:/<exp>/<run>/artifacts`,
+ * the default); the same service named by an `http://…/api/2.0/mlflow-artifacts/artifacts/…` URI; or another
+ * store (`s3://…`) the server reads itself — `readable: false` makes its listing fail as for a server without
+ * the store's credentials, `presigned: true` lets the server hand out presigned URLs for it.
+ */
+export type MlflowArtifactStore =
+  { kind: 'proxied' } | { kind: 'http' } | { kind: 'store'; uri: string; readable?: boolean; presigned?: boolean };
+
+export interface MlflowRun {
+  /** 32 hexadecimal characters, as the server makes them. */
+  runId: string;
+  runName: string;
+  experimentId: string;
+  userId?: string;
+  status?: 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+  startTime: number;
+  endTime?: number;
+  lifecycleStage?: 'active' | 'deleted';
+  /** Latest value of each metric, in the order the answer lists them. */
+  metrics?: MlflowMetric[];
+  params?: Record<string, string>;
+  /** Tags besides `mlflow.runName` (added last, as the server lists it). */
+  tags?: Record<string, string>;
+  artifacts: MlflowArtifact[];
+  /** Folders without files (listed, nothing to download). */
+  emptyFolders?: string[];
+  /**
+   * Names a listing of `folder` returns besides the real entries, verbatim, as a broken or hostile server would
+   * (`..`, `/etc/passwd`); they hold no bytes.
+   */
+  listedOnly?: { folder: string; name: string; isDir?: boolean; size?: number }[];
+  /** Generated files appended to `artifacts` (benchmarks): `<prefix><i>`, i zero-padded. */
+  generatedArtifacts?: { count: number; prefix: string; size: number };
+  store?: MlflowArtifactStore;
+}
+
+export interface MlflowExperiment {
+  experimentId: string;
+  name: string;
+  lifecycleStage?: 'active' | 'deleted';
+  creationTime: number;
+  lastUpdateTime?: number;
+  tags?: Record<string, string>;
+}
+
+export interface MlflowModelVersion {
+  version: number;
+  /** The run it was registered from; `source` defaults to `runs:/<runId>/model`. */
+  runId?: string;
+  source?: string;
+  /** What get-download-uri answers when set (else `source`). */
+  storageLocation?: string;
+  aliases?: string[];
+  stage?: 'None' | 'Staging' | 'Production' | 'Archived';
+  status?: 'READY' | 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION';
+  creationTimestamp: number;
+  lastUpdatedTimestamp?: number;
+  description?: string;
+}
+
+export interface MlflowRegisteredModel {
+  name: string;
+  creationTimestamp: number;
+  lastUpdatedTimestamp?: number;
+  versions: MlflowModelVersion[];
+}
+
+export interface MlflowFixture {
+  experiments: MlflowExperiment[];
+  runs: MlflowRun[];
+  models?: MlflowRegisteredModel[];
+  /**
+   * Authentication in front of the API: the built-in basic-auth app (users and passwords; 401 with
+   * `WWW-Authenticate: Basic realm="mlflow"`), or a proxy that checks a Bearer token. None by default.
+   */
+  auth?: { basic: { username: string; password: string }[] } | { bearer: string };
+}
+
 export interface Fixture {
   neptune?: NeptuneFixture;
   wandb?: WandbFixture;
+  mlflow?: MlflowFixture;
 }
 
 // ---------------------------------------------------------------- faults
 
-export type FaultTarget = 'neptune-api' | 'wandb-api' | 'storage' | 'azure';
+export type FaultTarget = 'neptune-api' | 'wandb-api' | 'mlflow-api' | 'storage' | 'azure';
 
 export type FaultAction =
   /** Answer with this status (and Retry-After, seconds or HTTP-date, and body) instead of the real answer. */
@@ -138,7 +231,14 @@ export type FaultAction =
   /** Wait `ms` before answering normally (latency). */
   | { kind: 'delay'; ms: number }
   /** Serve different bytes than the blob holds (checksum mismatch), same length. */
-  | { kind: 'corrupt' };
+  | { kind: 'corrupt' }
+  /**
+   * Send the body without Content-Length (chunked transfer encoding), as a streaming server does; with `bytes`,
+   * end it cleanly after that many bytes (a proxy that lost the rest): only the listed size can tell.
+   */
+  | { kind: 'chunked'; bytes?: number }
+  /** Answer 200 with an empty body (Content-Length: 0) instead of the real bytes. */
+  | { kind: 'empty' };
 
 export interface FaultRule {
   target: FaultTarget;
@@ -168,7 +268,8 @@ export interface RequestLogEntry {
   target: FaultTarget;
   /** A short label: Neptune `oauth-token`, `refresh`, `client-config`, `oidc-discovery`, `search`,
    * `attribute-definitions`, `attribute-values`, `series`, `signed-url`; W&B the GraphQL operation name
-   * (`Run`, `Runs`, `RunFiles`, `Viewer`, …) or `file`; storage `blob`. */
+   * (`Run`, `Runs`, `RunFiles`, `Viewer`, …) or `file`; MLflow the route (`runs/search`, `mlflow-artifacts/list`,
+   * `mlflow-artifacts/download`, `get-artifact`, …); storage `blob`. */
   endpoint: string;
   method: string;
   path: string;

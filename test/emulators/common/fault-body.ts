@@ -99,13 +99,31 @@ function flushed(res: ServerResponse): Promise<void> {
 }
 
 /**
+ * The answer's headers as a `chunked` or `empty` fault changes them: no Content-Length (chunked transfer), or a
+ * Content-Length of 0. Servers call this before writeHead; other faults leave the headers alone.
+ */
+export function faultedHeaders(headers: Record<string, string>, action: FaultAction | undefined): Record<string, string> {
+  if (action?.kind === 'empty') return { ...headers, 'content-length': '0' };
+  if (action?.kind !== 'chunked') return headers;
+  const out = { ...headers };
+  for (const name of Object.keys(out)) if (name.toLowerCase() === 'content-length') delete out[name];
+  return out;
+}
+
+/**
  * Sends a body whose status and headers (with the full Content-Length) are already set, applying a body-level
  * fault: `truncate` (end the socket after `bytes`), `reset` (RST after `afterBytes`), `stall` (pause `ms`
- * after `afterBytes`, then continue), `corrupt` (same length, different bytes). Other kinds, or none, send the
- * body unchanged. Honours backpressure and stops quietly if the client goes away.
+ * after `afterBytes`, then continue), `corrupt` (same length, different bytes), `empty` (nothing), `chunked`
+ * with `bytes` (that many, then a normal end). Other kinds, or none, send the body unchanged. Honours backpressure and stops quietly if the client goes away.
  */
 export async function sendBody(res: ServerResponse, body: Readable | Buffer, action?: FaultAction): Promise<void> {
   const signal = closeSignal(res);
+  if (action?.kind === 'empty') {
+    destroySource(body);
+    res.end();
+    return;
+  }
+  if (action?.kind === 'chunked' && action.bytes !== undefined) return sendCleanlyCut(res, body, action.bytes, signal);
   const source: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
   let cut: number | undefined;
   if (action?.kind === 'truncate') cut = action.bytes;
@@ -137,6 +155,25 @@ export async function sendBody(res: ServerResponse, body: Readable | Buffer, act
     killConnection(res, false);
     return;
   }
+  if (!signal.aborted) res.end();
+}
+
+/** Sends the first `limit` bytes and ends the answer normally (a chunked body: the client sees a complete answer). */
+async function sendCleanlyCut(res: ServerResponse, body: Readable | Buffer, limit: number, signal: AbortSignal): Promise<void> {
+  const source: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
+  let sent = 0;
+  try {
+    for await (const chunk of source) {
+      if (signal.aborted || sent >= limit) break;
+      const part = chunk.subarray(0, limit - sent);
+      await writeChunk(res, part, signal);
+      sent += part.length;
+    }
+  } catch {
+    killConnection(res, false);
+    return;
+  }
+  destroySource(body);
   if (!signal.aborted) res.end();
 }
 

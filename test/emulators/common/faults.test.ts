@@ -138,3 +138,20 @@ test('applyApiFault: body-level faults act on the handler answer', async () => {
   assert.equal(stalled.body.toString(), BODY);
   assert.equal((await get(undefined)).body.toString(), BODY);
 });
+
+test('applyApiFault: a chunked body has no Content-Length and may end cleanly short; empty is a 200 with nothing', async () => {
+  const chunked = await get({ kind: 'chunked' });
+  assert.equal(chunked.headers?.['content-length'], undefined);
+  assert.equal(chunked.headers?.['transfer-encoding'], 'chunked');
+  assert.equal(chunked.body.toString(), BODY);
+  const short = await get({ kind: 'chunked', bytes: 300 });
+  assert.equal(short.error, undefined, 'the client sees a complete answer');
+  assert.equal(short.headers?.['content-length'], undefined);
+  assert.equal(short.body.toString(), BODY.slice(0, 300));
+  const empty = await get({ kind: 'empty' });
+  assert.equal(empty.status, 200);
+  assert.equal(empty.error, undefined);
+  assert.equal(empty.headers?.['content-length'], '0');
+  assert.equal(empty.body.length, 0);
+  assert.equal(parseFaultRules({ target: 'mlflow-api', action: { kind: 'chunked', bytes: 3 } }).length, 1);
+});

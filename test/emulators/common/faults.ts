@@ -3,9 +3,9 @@
 // PRNG decides `probability`, so a failing run can be replayed with the same seed.
 import type { ServerResponse } from 'node:http';
 import type { FaultAction, FaultEngine, FaultRule, FaultTarget } from './contracts.ts';
-import { answerStatus, closeSignal, killConnection, sendBody, sleep } from './fault-body.ts';
+import { answerStatus, closeSignal, faultedHeaders, killConnection, sendBody, sleep } from './fault-body.ts';
 
-export { answerStatus, killConnection, sendBody, sleep } from './fault-body.ts';
+export { answerStatus, faultedHeaders, killConnection, sendBody, sleep } from './fault-body.ts';
 
 /** mulberry32: tiny, fast and good enough to decide coin flips reproducibly. */
 function seededRandom(seed: number): () => number {
@@ -70,8 +70,8 @@ export function createFaultEngine(seed = 1): FaultEngine {
 
 // ---------------------------------------------------------------- parsing rules sent over HTTP
 
-const TARGETS: readonly string[] = ['neptune-api', 'wandb-api', 'storage', 'azure'];
-const KINDS: readonly string[] = ['status', 'reset', 'truncate', 'stall', 'expire', 'delay', 'corrupt'];
+const TARGETS: readonly string[] = ['neptune-api', 'wandb-api', 'mlflow-api', 'storage', 'azure'];
+const KINDS: readonly string[] = ['status', 'reset', 'truncate', 'stall', 'expire', 'delay', 'corrupt', 'chunked', 'empty'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -105,7 +105,7 @@ export function parseFaultRules(json: unknown): FaultRule[] {
 /**
  * Applies a fault on an API server before the handler runs. Returns true when the fault answered (or killed)
  * the request, false when the caller should answer normally: `delay` has waited, and body-level kinds
- * (`truncate`, `reset`/`stall` with `afterBytes`, `corrupt`) are armed on `res` and act on the handler's body.
+ * (`truncate`, `reset`/`stall` with `afterBytes`, `corrupt`, `chunked`, `empty`) are armed on `res` and act on the handler's body.
  * `reset` without `afterBytes` destroys the socket; `stall` without it waits `ms`, then destroys it (a hung
  * server); `expire` answers 401 (an expired credential).
  */
@@ -147,9 +147,27 @@ export async function applyApiFault(action: FaultAction, res: ServerResponse): P
       return false;
     case 'truncate':
     case 'corrupt':
+    case 'chunked':
+    case 'empty':
       armBodyFault(res, action);
       return false;
   }
+}
+
+/** Makes the handler's writeHead send the headers a `chunked` or `empty` fault calls for (faultedHeaders). */
+function rewriteHead(res: ServerResponse, action: FaultAction): void {
+  const originalWriteHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]): ServerResponse {
+    res.writeHead = originalWriteHead;
+    const at = typeof rest[0] === 'string' ? 1 : 0;
+    const given = rest[at];
+    if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
+      rest[at] = faultedHeaders(given as Record<string, string>, action);
+    }
+    if (action.kind === 'chunked') res.removeHeader('content-length');
+    else if (res.hasHeader('content-length')) res.setHeader('content-length', '0');
+    return (originalWriteHead as (...args: unknown[]) => ServerResponse).call(res, status, ...rest);
+  } as typeof res.writeHead;
 }
 
 /**
@@ -157,6 +175,7 @@ export async function applyApiFault(action: FaultAction, res: ServerResponse): P
  * Content-Length is set to the full body when the handler left headers open, so truncation is detectable.
  */
 function armBodyFault(res: ServerResponse, action: FaultAction): void {
+  if (action.kind === 'chunked' || action.kind === 'empty') rewriteHead(res, action);
   const chunks: Buffer[] = [];
   const originalWrite = res.write;
   const originalEnd = res.end;
@@ -180,7 +199,10 @@ function armBodyFault(res: ServerResponse, action: FaultAction): void {
     res.write = originalWrite;
     res.end = originalEnd;
     const body = Buffer.concat(chunks);
-    if (!res.headersSent) res.setHeader('content-length', body.length);
+    if (!res.headersSent) {
+      if (action.kind === 'chunked') res.removeHeader('content-length');
+      else res.setHeader('content-length', action.kind === 'empty' ? 0 : body.length);
+    }
     void sendBody(res, body, action).then(() => {
       if (typeof callback === 'function') (callback as () => void)();
     });

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { contentMd5Base64, contentSize, contentStream, isMissing, MAX_IN_MEMORY_BYTES } from './content.ts';
 import type { BlobSigner, Content, FaultEngine, RequestLog, StorageProvider } from './contracts.ts';
-import { answerStatus, sendBody, sleep } from './fault-body.ts';
+import { answerStatus, faultedHeaders, sendBody, sleep } from './fault-body.ts';
 import { recordRequest } from './request-log.ts';
 import { badSignatureError, errorXml, expiredError, injectedError, missingError, sendStorageError } from './storage-errors.ts';
 
@@ -201,7 +201,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
     };
     if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
     if (provider !== 'aws' && small) headers['x-goog-hash'] = `md5=${contentMd5Base64(content, key)}`;
-    res.writeHead(range ? 206 : 200, headers);
+    res.writeHead(range ? 206 : 200, faultedHeaders(headers, action));
     answered();
     if (head || size === 0) {
       res.end();

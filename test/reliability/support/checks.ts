@@ -1,10 +1,10 @@
 // Assertions several cases share: that Retry-After was waited out, that a run ended cleanly with every file
 // verified, and the standard expectations for the suite's fixtures.
 import assert from 'node:assert/strict';
-import type { NeptuneFixture, RequestLogEntry, WandbFixture } from '../../emulators/common/contracts.ts';
+import type { MlflowFixture, NeptuneFixture, RequestLogEntry, WandbFixture } from '../../emulators/common/contracts.ts';
 import type { ManifestRecord } from '../../../src/core/report/manifest.ts';
 import type { FileStatus } from '../../../src/core/types.ts';
-import { FILES_PER_EXPERIMENT, neptuneIndex, wandbIndex } from './fixtures.ts';
+import { FILES_PER_EXPERIMENT, mlflowIndex, neptuneIndex, wandbIndex } from './fixtures.ts';
 import type { CaseRun } from './harness.ts';
 import type { Expectation } from './verify.ts';
 
@@ -57,7 +57,9 @@ export function assertSucceeded(run: CaseRun): void {
 }
 
 const missingByName = (record: ManifestRecord): FileStatus =>
-  record.attribute === 'artifacts/lost.bin' || record.attribute === 'broken/lost.bin' ? 'missing' : 'downloaded';
+  record.attribute === 'artifacts/lost.bin' || record.attribute === 'broken/lost.bin' || record.attribute === 'lost/weights.bin'
+    ? 'missing'
+    : 'downloaded';
 
 /** Every file of the (only) Neptune project of `fixture`, all experiments selected. */
 export function neptuneExpectation(fixture: NeptuneFixture, extra: Partial<Expectation> = {}): Expectation {
@@ -79,3 +81,8 @@ export function wandbExpectation(fixture: WandbFixture, extra: Partial<Expectati
 }
 
 export { FILES_PER_EXPERIMENT };
+
+export function mlflowExpectation(fixture: MlflowFixture, extra: Partial<Expectation> = {}): Expectation {
+  const index = mlflowIndex(fixture);
+  return { index, files: index.size, status: missingByName, ...extra };
+}

@@ -3,6 +3,8 @@
 // custom run id) names one run without doubt.
 import type {
   Content,
+  MlflowFixture,
+  MlflowRun,
   NeptuneAttribute,
   NeptuneFixture,
   NeptuneRun,
@@ -16,6 +18,8 @@ export const REL_NEPTUNE_API_KEY = 'rel-neptune-secret-7d1e5b3a9c2f4e6a8b0d';
 /** `local-` and 40 characters: a key shape the official client accepts for a local server. */
 export const REL_WANDB_API_KEY = 'local-3b8e1d7c5a9f2e4b6d0c8a1f3e5d7b9c2a4f6e8d';
 export const REL_WANDB_ENTITY = 'rel-team';
+export const REL_MLFLOW_USER = 'rel-bot';
+export const REL_MLFLOW_PASSWORD = 'rel-mlflow-pw-5c2e8a1f9d';
 
 const text = (s: string): Content => ({ text: s });
 const bytes = (size: number, seed: string): Content => ({ generate: { size, seed } });
@@ -129,6 +133,58 @@ export function wandbFixture(o: WandbOptions = {}): WandbFixture {
   };
 }
 
+export interface MlflowOptions {
+  runs?: number;
+  /** Adds `lost/weights.bin` to the first run: listed with its size, but the store has no bytes (500 on download). */
+  missing?: boolean;
+  /** Basic authentication in front of the server (the built-in app). */
+  basic?: boolean;
+  /** Where the runs' artifacts live (default: the proxied service). */
+  store?: MlflowRun['store'];
+  /** Names the first run's root listing returns besides its files (hostile or broken server). */
+  listedOnly?: MlflowRun['listedOnly'];
+  extraArtifacts?: MlflowRun['artifacts'];
+  generatedArtifacts?: MlflowRun['generatedArtifacts'];
+}
+
+/** The hex run id of reliability run `i` (1-based). */
+export const relMlflowRunId = (i: number): string => `0e1a${String(i).padStart(28, '0')}`;
+
+/**
+ * One experiment `rel` with `runs` runs (default 2), each with a JSON file, a 150 KiB model in a folder, two
+ * images and an empty log: the same shapes as the other trackers' fixtures, plus a 0-byte file (no `file_size`).
+ */
+export function mlflowFixture(o: MlflowOptions = {}): MlflowFixture {
+  const runs: MlflowRun[] = Array.from({ length: o.runs ?? 2 }, (_, r) => {
+    const runId = relMlflowRunId(r + 1);
+    const artifacts: MlflowRun['artifacts'] = [
+      { path: 'config.json', content: text(`{"lr": 0.00${r + 1}}`) },
+      { path: 'model/model.pkl', content: bytes(150 * 1024 + r, `${runId}/model`) },
+      { path: 'plots/a.png', content: bytes(20 * 1024, `${runId}/a`) },
+      { path: 'plots/b.png', content: bytes(3000, `${runId}/b`) },
+      { path: 'logs/empty.log', content: text('') },
+    ];
+    if (r === 0 && o.missing) artifacts.push({ path: 'lost/weights.bin', content: { missing: true, size: 4096 } });
+    if (r === 0) artifacts.push(...(o.extraArtifacts ?? []));
+    return {
+      runId,
+      runName: `rel-${r + 1}`,
+      experimentId: '1',
+      status: 'FINISHED',
+      startTime: Date.UTC(2024, 5, 1, r),
+      artifacts,
+      ...(o.store ? { store: o.store } : {}),
+      ...(r === 0 && o.listedOnly ? { listedOnly: o.listedOnly } : {}),
+      ...(r === 0 && o.generatedArtifacts ? { generatedArtifacts: o.generatedArtifacts } : {}),
+    };
+  });
+  return {
+    experiments: [{ experimentId: '1', name: 'rel', creationTime: Date.UTC(2024, 5, 1) }],
+    runs,
+    ...(o.basic ? { auth: { basic: [{ username: REL_MLFLOW_USER, password: REL_MLFLOW_PASSWORD }] } } : {}),
+  };
+}
+
 // ---------------------------------------------------------------- what each manifest record must hold
 
 export interface ExpectedBlob {
@@ -182,6 +238,23 @@ export function wandbIndex(fixture: WandbFixture): Map<string, ExpectedBlob> {
       for (const f of files)
         index.set(identity(run.id, f.name, undefined), { content: f.content, key: `${p.entity}/${p.name}/${run.id}/${f.name}` });
     }
+  }
+  return index;
+}
+
+/** Every artifact of an MLflow fixture by (run id, run-relative path). */
+export function mlflowIndex(fixture: MlflowFixture): Map<string, ExpectedBlob> {
+  const index = new Map<string, ExpectedBlob>();
+  for (const run of fixture.runs) {
+    const artifacts = [...run.artifacts];
+    const g = run.generatedArtifacts;
+    if (g) {
+      const width = String(Math.max(0, g.count - 1)).length;
+      for (let i = 0; i < g.count; i += 1)
+        artifacts.push({ path: `${g.prefix}${String(i).padStart(width, '0')}`, content: { generate: { size: g.size } } });
+    }
+    for (const a of artifacts)
+      index.set(identity(run.runId, a.path, undefined), { content: a.content, key: `mlflow/${run.runId}/${a.path}` });
   }
   return index;
 }

@@ -56,7 +56,13 @@ export interface CaseRun extends ActionRun {
   apiRetries: number;
 }
 
-const isStorageEntry = (e: RequestLogEntry): boolean => e.target === 'storage' || e.target === 'azure' || e.endpoint === 'file';
+/** Requests for a file's bytes: storage hosts, W&B file URLs, MLflow's download routes. */
+const isStorageEntry = (e: RequestLogEntry): boolean =>
+  e.target === 'storage' ||
+  e.target === 'azure' ||
+  e.endpoint === 'file' ||
+  e.endpoint === 'mlflow-artifacts/download' ||
+  e.endpoint === 'get-artifact';
 
 export class Scenario {
   readonly em: RunningEmulators;
@@ -93,6 +99,14 @@ export class Scenario {
       this.secrets.add(em.wandb.apiKey);
       this.secrets.add(Buffer.from(`api:${em.wandb.apiKey}`).toString('base64'));
     }
+    const mlflowAuth = em.mlflow?.auth;
+    if (mlflowAuth !== undefined && 'basic' in mlflowAuth) {
+      for (const u of mlflowAuth.basic) {
+        this.secrets.add(u.password);
+        this.secrets.add(Buffer.from(`${u.username}:${u.password}`).toString('base64'));
+      }
+    }
+    if (mlflowAuth !== undefined && 'bearer' in mlflowAuth) this.secrets.add(mlflowAuth.bearer);
   }
 
   /** Starts the emulators for one test; they stop, the workspaces go and the figures are recorded after it. */
@@ -122,6 +136,19 @@ export class Scenario {
     };
   }
 
+  /** Inputs for the MLflow server; its credentials go in the environment (`mlflowEnv`), as the client reads them. */
+  mlflow(extra: Record<string, string> = {}): Record<string, string> {
+    assert.ok(this.em.mlflow, 'the fixture has no MLflow part');
+    return { backend: 'mlflow', 'api-url': this.em.mlflow.url, destination: DESTINATION, ...extra };
+  }
+
+  /** MLFLOW_TRACKING_USERNAME/PASSWORD of the fixture's first user (none when the server needs none). */
+  mlflowEnv(): NodeJS.ProcessEnv {
+    const auth = this.em.mlflow?.auth;
+    if (auth === undefined || !('basic' in auth) || auth.basic[0] === undefined) return {};
+    return { MLFLOW_TRACKING_USERNAME: auth.basic[0].username, MLFLOW_TRACKING_PASSWORD: auth.basic[0].password };
+  }
+
   async newWorkspace(): Promise<string> {
     const workspace = await mkdtemp(path.join(tmpdir(), 'def-rel-'));
     this.workspaces.push(workspace);
@@ -141,7 +168,7 @@ export class Scenario {
       ...(options.shellPrefix === undefined ? {} : { shellPrefix: options.shellPrefix }),
     });
     const requests = this.em.log.entries().slice(logStart);
-    const apiRetries = (run.stdout.match(/^::debug::[\w-]+: attempt \d+ failed/gm) ?? []).length;
+    const apiRetries = (run.stdout.match(/^::debug::[\w/-]+: attempt \d+ failed/gm) ?? []).length;
     const { errors, warnings } = annotations(run.stdout);
     if (process.env.RELIABILITY_DEBUG)
       console.error(`[${this.figures.name}] exit ${run.code} in ${run.durationMs} ms\n${[...errors, ...warnings].join('\n')}`);

@@ -50,8 +50,9 @@ describe('parseSettings', () => {
   });
 
   it('names the input and what is allowed', () => {
-    rejects({}, 'backend', /is required. Available options: neptune, wandb/);
-    rejects({ backend: 'mlflow' }, 'backend', /'mlflow' is not allowed/);
+    rejects({}, 'backend', /is required. Available options: neptune, wandb, mlflow/);
+    rejects({ backend: 'comet' }, 'backend', /'comet' is not allowed/);
+    rejects({ backend: 'mlflow' }, 'api-url', /MLFLOW_TRACKING_URI/);
     rejects({ backend: 'neptune', project: 'a/b' }, 'api-token', /NEPTUNE_API_TOKEN/);
     rejects({ backend: 'wandb', project: 'a/b' }, 'api-token', /WANDB_API_KEY/);
     rejects({ ...neptune, overwrite: 'always' }, 'overwrite', /skip-existing, overwrite, error/);
@@ -68,13 +69,17 @@ describe('parseSettings', () => {
   });
 
   it('refuses an input only other sources read, naming whose it is and what this source reads', () => {
-    rejects({ ...neptune, files: 'x' }, 'files', /is read by wandb, not by neptune, which selects with .*'attributes'/);
+    rejects({ ...neptune, files: 'x' }, 'files', /is read by wandb and mlflow, not by neptune, which selects with .*'attributes'/);
     rejects({ ...neptune, pattern: '%' }, 'pattern', /is read by wandb, not by neptune/);
     const wandb = { backend: 'wandb', 'api-token': wandbKey, project: 'e/p' };
     rejects({ ...wandb, tail: '3' }, 'tail', /is read by neptune, not by wandb, which selects with .*'files'/);
     rejects({ ...wandb, 'step-range': '1:' }, 'step-range', /neptune/);
-    rejects({ ...wandb, experiments: 'x' }, 'experiments', /neptune/);
+    rejects({ ...wandb, experiments: 'x' }, 'experiments', /is read by neptune and mlflow, not by wandb/);
     rejects({ ...wandb, attributes: 'x' }, 'attributes', /neptune/);
+    const mlflow = { backend: 'mlflow', 'api-url': 'https://mlflow.example.com' };
+    rejects({ ...mlflow, project: 'e/p' }, 'project', /is read by neptune and wandb, not by mlflow, which selects with .*'models'/);
+    rejects({ ...mlflow, pattern: '%' }, 'pattern', /is read by wandb, not by mlflow/);
+    rejects({ ...wandb, models: 'models:/m/1' }, 'models', /is read by mlflow, not by wandb/);
   });
 
   it('works with any registered source: the settings name none', () => {
