@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { errorMessage, onSecret, registerSecret, UserFacingError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError, type PipelineReport } from '../core/pipeline.ts';
-import { describeRecord } from '../core/report/describe.ts';
+import { describeRecord, describeReference, referencesNote } from '../core/report/describe.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/report/progress.ts';
 import { readSettings, runJob, secretVariables, type JobReport } from '../job/job.ts';
@@ -121,7 +121,7 @@ function finish(settings: Settings, report: PipelineReport): void {
   const t = report.manifest.totals;
   const shard = settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count} (of ${report.resolvedCount} resolved)` : '';
   core.info(
-    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${shard}. Manifest: ${settings.manifestPath}`,
+    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${referencesNote(t.reference)}${shard}. Manifest: ${settings.manifestPath}`,
   );
   annotate(report.manifest);
 }
@@ -132,6 +132,11 @@ function annotate(manifest: Manifest): void {
     core.warning(`Missing in storage: ${describeRecord(f)} (the tracker lists it, the storage has no such file).`);
   }
   if (missing.length > MAX_ANNOTATIONS) core.warning(`… and ${missing.length - MAX_ANNOTATIONS} more missing files (see the manifest).`);
+  const references = manifest.files.filter((f) => f.status === 'reference');
+  for (const f of references.slice(0, MAX_ANNOTATIONS)) core.warning(describeReference(f));
+  if (references.length > MAX_ANNOTATIONS) {
+    core.warning(`… and ${references.length - MAX_ANNOTATIONS} more references that were not downloaded (see the manifest).`);
+  }
 }
 
 async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ name: string; url?: string } | undefined> {

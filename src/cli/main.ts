@@ -4,6 +4,7 @@
 import { errorMessage, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError } from '../core/pipeline.ts';
+import { describeReference, referencesNote } from '../core/report/describe.ts';
 import { limitHeapGrowth } from '../job/heap-limits.ts';
 import { readSettings, runJob, secretVariables, SOURCES, type JobReport } from '../job/job.ts';
 import { judge } from '../job/verdict.ts';
@@ -12,6 +13,9 @@ import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { buildProgram, flagReader, switches } from './options.ts';
 import { renderPlanTable } from './plan-table.ts';
 import { createTerminalProgress } from './terminal-progress.ts';
+
+/** References named one per line on the terminal; the manifest lists them all. */
+const MAX_REFERENCE_LINES = 10;
 
 const log: Logger = {
   debug: (m) => {
@@ -60,8 +64,11 @@ export async function main(argv: string[]): Promise<number> {
     if (out.json) process.stdout.write(`${JSON.stringify(report.manifest, null, 1)}\n`);
     else if (settings.dryRun) process.stdout.write(`${renderPlanTable(report.manifest, settings.source.labels)}\n`);
     log.info(
-      `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`,
+      `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${referencesNote(t.reference)}. Manifest: ${settings.manifestPath}`,
     );
+    const references = report.manifest.files.filter((f) => f.status === 'reference');
+    for (const f of references.slice(0, MAX_REFERENCE_LINES)) log.warning(describeReference(f));
+    if (references.length > MAX_REFERENCE_LINES) log.warning(`… and ${references.length - MAX_REFERENCE_LINES} more (see the manifest).`);
     const verdict = judge(settings, report.manifest);
     for (const line of verdict.failedFiles) log.error(line);
     // if-no-files-found ignore: nothing to say on the terminal.

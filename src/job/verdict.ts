@@ -51,7 +51,7 @@ export function decideArtifact(
     // No match at all is reported by judge() at the if-no-files-found level; matches that all ended missing or
     // failed are "no files" for the artifact, so that input decides here, as in actions/upload-artifact (§5).
     if (t.files === 0 || settings.ifNoFilesFound === 'ignore') return { upload: false, level: 'info', message };
-    const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed (see ${settings.manifestPath}).`;
+    const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed${t.reference > 0 ? `, ${t.reference} only referenced` : ''} (see ${settings.manifestPath}).`;
     return { upload: false, level: settings.ifNoFilesFound === 'error' ? 'error' : 'warning', message: detail };
   }
   if (t.failed > 0) {

@@ -9,6 +9,7 @@ import { type FolderMaker, inspectExisting, isDiskFullError, type TempFiles } fr
 import { RetryBudget, sleep, type RetryPolicy } from '../http/retry-policy.ts';
 import { AttemptError } from './attempt-error.ts';
 import { fetchToFile, type FetchContext } from './storage-fetch.ts';
+import { copyVerifiedTwin } from './content-twins.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
 
 export interface FileDownloadContext extends FetchContext {
@@ -27,11 +28,19 @@ const MAX_RENEWALS = 5;
  * close, verify, rename), so the caller can start the next transfer meanwhile. It may be called again if the
  * bytes then fail verification and the file is fetched again.
  */
-export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContext, onReceived?: () => void): Promise<FileResult> {
+export async function downloadFile(
+  planned: PlannedFile,
+  ctx: FileDownloadContext,
+  onReceived?: () => void,
+  /** A verified file with the same bytes (RemoteFile.contentKey): copied instead of fetched, when it can be. */
+  twinPath?: string,
+): Promise<FileResult> {
   const { file, finalPath } = planned;
   if (finalPath === undefined) {
     return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
   }
+  // The tracker only points to this file: it is listed, never fetched (and no folder is made for it).
+  if (file.reference !== undefined) return { planned, status: 'reference', bytes: 0, attempts: 0, error: file.reference.note };
   const folder = path.dirname(finalPath);
   await ctx.folders.ensure(folder);
 
@@ -54,6 +63,11 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
     }
   }
 
+  if (twinPath !== undefined) {
+    const copied = await copyTwin(planned, finalPath, twinPath, ctx);
+    if (copied !== undefined) return copied;
+  }
+
   const budget = new RetryBudget(ctx.retry);
   let renew = false;
   let renewals = 0;
@@ -72,12 +86,7 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
     } catch (error) {
       await ctx.temps.remove(tmp);
       if (ctx.signal.aborted) throw new CancelledError();
-      if (isDiskFullError(error)) {
-        throw new FilesystemError(
-          `The disk is full (or a size limit was hit) while writing '${planned.relativePath}'. Free space or choose another destination; nothing partial was kept.`,
-          { cause: error },
-        );
-      }
+      if (isDiskFullError(error)) throw diskFull(planned, error);
       if (isLocalFileError(error)) {
         // This file cannot be written (a folder in its place, no permission, a name the file system refuses):
         // its own failure, not the run's.
@@ -111,6 +120,41 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
       });
     }
   }
+}
+
+/** The file from its verified twin, or undefined when the copy cannot be used (then it is fetched). */
+async function copyTwin(
+  planned: PlannedFile,
+  finalPath: string,
+  twinPath: string,
+  ctx: FileDownloadContext,
+): Promise<FileResult | undefined> {
+  const tmp = ctx.temps.create(finalPath);
+  try {
+    const outcome = await copyVerifiedTwin(twinPath, tmp, planned);
+    if (outcome.kind === 'unusable') {
+      await ctx.temps.remove(tmp);
+      return undefined;
+    }
+    await rename(tmp, finalPath);
+    ctx.temps.settled(tmp);
+    return { planned, status: 'downloaded', bytes: outcome.bytes, ...(outcome.md5 === undefined ? {} : { md5: outcome.md5 }), attempts: 0 };
+  } catch (error) {
+    await ctx.temps.remove(tmp);
+    if (isDiskFullError(error)) throw diskFull(planned, error);
+    if (isLocalFileError(error)) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      return { planned, status: 'failed', bytes: 0, attempts: 0, error: `cannot write '${planned.relativePath}': ${code}: ${message}` };
+    }
+    throw error;
+  }
+}
+
+function diskFull(planned: PlannedFile, cause: unknown): FilesystemError {
+  return new FilesystemError(
+    `The disk is full (or a size limit was hit) while writing '${planned.relativePath}'. Free space or choose another destination; nothing partial was kept.`,
+    { cause },
+  );
 }
 
 const LOCAL_FILE_CODES = new Set(['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EILSEQ']);
