@@ -2,7 +2,7 @@
 // property, calling it with (args, context) when it is a method, so each GraphQL type is a small class over a
 // store record.
 import { GraphQLError } from 'graphql';
-import { likeToRegExp } from './like-pattern.ts';
+import { likeToRegExp } from '../../../src/core/names/like-pattern.ts';
 import type { BlobSigner } from '../common/contracts.ts';
 import { decodeCursor, encodeCursor, pageOf, pageSize, type Connection } from './paging.ts';
 import { FilterError, parseFilters, runComparator, runMatches, unwrapConfigValue } from './run-filters.ts';
@@ -183,7 +183,7 @@ class RunNode {
   /**
    * `names` (empty: all) keeps list order and silently omits names the run does not have (wandb.md §9 allows
    * a placeholder instead; we omit, so a client must notice absent names itself). `pattern` is MySQL LIKE,
-   * case-sensitive (see like-pattern.ts). The cursor is keyset-like (the file's sequence number), so paging
+   * case-sensitive (see src/core/names/like-pattern.ts). The cursor is keyset-like (the file's sequence number), so paging
    * stays correct whatever the filter.
    */
   files(
