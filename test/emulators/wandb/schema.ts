@@ -1,7 +1,183 @@
-// The part of the W&B GraphQL schema the official clients use (wandb.md §2, §9), as SDL, executed by
+// The part of the W&B GraphQL schema the official clients use (wandb.md §2, §9; wandb-artifacts.md §7), as SDL, executed by
 // graphql-js: a real parser and validator, so the re-printed (Python) and the verbatim `#graphql` (wandb-core)
 // query texts are both accepted, and a query the real server would reject is rejected here too.
 import { buildSchema, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema, type ValueNode } from 'graphql';
+
+/** The artifact part (wandb-artifacts.md §7 (item 2)): collections, memberships, versions, manifests, types. */
+const ARTIFACT_SDL = /* GraphQL */ `
+  type ServerFeature {
+    name: String!
+    isEnabled: Boolean!
+  }
+
+  enum ArtifactState {
+    PENDING
+    COMMITTED
+    DELETED
+  }
+
+  interface ArtifactCollection {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime!
+    updatedAt: DateTime
+    project: Project
+    defaultArtifactType: ArtifactType!
+    tags(after: String, first: Int): TagConnection!
+    artifacts(after: String, first: Int, order: String, filters: JSONString): VersionedArtifactConnection!
+    aliases(after: String, first: Int): ArtifactAliasConnection!
+    artifactMembership(aliasName: String!): ArtifactCollectionMembership
+  }
+
+  type ArtifactSequence implements ArtifactCollection {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime!
+    updatedAt: DateTime
+    project: Project
+    defaultArtifactType: ArtifactType!
+    tags(after: String, first: Int): TagConnection!
+    artifacts(after: String, first: Int, order: String, filters: JSONString): VersionedArtifactConnection!
+    aliases(after: String, first: Int): ArtifactAliasConnection!
+    artifactMembership(aliasName: String!): ArtifactCollectionMembership
+  }
+
+  "A linked collection (registry); the emulator's fixtures hold none, but fragments may name it."
+  type ArtifactPortfolio implements ArtifactCollection {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime!
+    updatedAt: DateTime
+    project: Project
+    defaultArtifactType: ArtifactType!
+    tags(after: String, first: Int): TagConnection!
+    artifacts(after: String, first: Int, order: String, filters: JSONString): VersionedArtifactConnection!
+    aliases(after: String, first: Int): ArtifactAliasConnection!
+    artifactMembership(aliasName: String!): ArtifactCollectionMembership
+  }
+
+  type ArtifactCollectionMembership {
+    id: ID!
+    versionIndex: Int
+    aliases: [ArtifactAlias!]!
+    artifactCollection: ArtifactCollection
+    artifact: Artifact
+    files(names: [String], after: String, first: Int): FileConnection!
+  }
+
+  type Artifact {
+    id: ID!
+    artifactSequence: ArtifactSequence!
+    versionIndex: Int
+    artifactType: ArtifactType!
+    description: String
+    metadata: JSONString
+    ttlDurationSeconds: Int64!
+    ttlIsInherited: Boolean!
+    tags: [Tag!]!
+    historyStep: Int64
+    state: ArtifactState!
+    size: Int64!
+    digest: String!
+    commitHash: String
+    fileCount: Int64!
+    createdAt: DateTime!
+    updatedAt: DateTime
+    aliases: [ArtifactAlias!]!
+    currentManifest: ArtifactManifest
+    files(names: [String], after: String, first: Int): FileConnection!
+  }
+
+  type ArtifactAlias {
+    id: ID!
+    alias: String!
+    artifactCollection: ArtifactCollection
+  }
+
+  type ArtifactType {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime!
+    artifact(name: String!): Artifact
+    artifactCollection(name: String!): ArtifactCollection
+    artifactCollections(after: String, first: Int, filters: JSONString, order: String): ArtifactCollectionConnection!
+  }
+
+  type ArtifactManifest {
+    id: ID!
+    file: File!
+  }
+
+  type Tag {
+    id: ID!
+    name: String!
+  }
+  type TagConnection {
+    edges: [TagEdge!]!
+  }
+  type TagEdge {
+    node: Tag!
+  }
+
+  type VersionedArtifactConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    edges: [VersionedArtifactEdge!]!
+  }
+  type VersionedArtifactEdge {
+    version: String!
+    node: Artifact!
+    cursor: String!
+  }
+  type ArtifactConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    edges: [ArtifactEdge!]!
+  }
+  type ArtifactEdge {
+    node: Artifact!
+    cursor: String!
+  }
+  type ArtifactCollectionConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    edges: [ArtifactCollectionEdge!]!
+  }
+  type ArtifactCollectionEdge {
+    node: ArtifactCollection!
+    cursor: String!
+  }
+  type ArtifactTypeConnection {
+    pageInfo: PageInfo!
+    edges: [ArtifactTypeEdge!]!
+  }
+  type ArtifactTypeEdge {
+    node: ArtifactType!
+    cursor: String!
+  }
+  type ArtifactAliasConnection {
+    pageInfo: PageInfo!
+    edges: [ArtifactAliasEdge!]!
+  }
+  type ArtifactAliasEdge {
+    node: ArtifactAlias!
+    cursor: String!
+  }
+`;
+
+/**
+ * `serverInfo`: with the features list of a current server, or (an old server) without the field, so that
+ * `ServerFeaturesQuery` fails validation with `Cannot query field "features" on type "ServerInfo".` (§2.2).
+ */
+function serverInfoSdl(withFeatures: boolean): string {
+  return withFeatures
+    ? 'type ServerInfo {\n  features: [ServerFeature!]!\n  cliVersionInfo: JSON\n}\n'
+    : 'type ServerInfo {\n  cliVersionInfo: JSON\n}\n';
+}
 
 const SDL = /* GraphQL */ `
   "JSON carried as a string (config, summaryMetrics, systemMetrics, filters)."
@@ -16,6 +192,9 @@ const SDL = /* GraphQL */ `
   type Query {
     viewer: User
     project(name: String, entityName: String): Project
+    serverInfo: ServerInfo
+    artifact(id: ID!): Artifact
+    artifactCollection(id: ID!): ArtifactCollection
   }
 
   type User {
@@ -58,10 +237,16 @@ const SDL = /* GraphQL */ `
     internalId: ID!
     name: String!
     entityName: String!
+    entity: Entity!
     readOnly: Boolean
     runCount(filters: JSONString): Int!
     run(name: String!): Run
     runs(filters: JSONString, after: String, first: Int, order: String): RunConnection
+    artifactCollectionMembership(name: String!): ArtifactCollectionMembership
+    artifact(name: String!, enableTracking: Boolean): Artifact
+    artifactType(name: String!): ArtifactType
+    artifactTypes(after: String, first: Int): ArtifactTypeConnection!
+    artifactCollection(name: String!): ArtifactCollection
   }
 
   type PageInfo {
@@ -104,9 +289,12 @@ const SDL = /* GraphQL */ `
     projectId: Int!
     fileCount: Int!
     files(names: [String], after: String, first: Int, pattern: String): FileConnection
+    outputArtifacts(after: String, first: Int): ArtifactConnection!
+    inputArtifacts(after: String, first: Int): ArtifactConnection!
   }
 
   type FileConnection {
+    totalCount: Int!
     edges: [FileEdge!]!
     pageInfo: PageInfo!
   }
@@ -123,7 +311,11 @@ const SDL = /* GraphQL */ `
     mimetype: String
     updatedAt: DateTime
     md5: String
+    displayName: String!
+    storagePath: String
+    digest: String
   }
+  ${ARTIFACT_SDL}
 `;
 
 function literal(ast: ValueNode): unknown {
@@ -153,8 +345,8 @@ const scalars: Record<string, Partial<GraphQLScalarType>> = {
   },
 };
 
-export function createWandbSchema(): GraphQLSchema {
-  const schema = buildSchema(SDL);
+export function createWandbSchema(options: { features: boolean } = { features: true }): GraphQLSchema {
+  const schema = buildSchema(SDL + serverInfoSdl(options.features));
   for (const [name, impl] of Object.entries(scalars)) {
     const type = schema.getType(name);
     if (!(type instanceof GraphQLScalarType)) throw new Error(`schema lacks scalar ${name}`);
