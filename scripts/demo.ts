@@ -3,6 +3,9 @@
 // outputs, the downloaded tree and the job summary, and stops everything.
 //   npm run demo                    Neptune: two experiments' checkpoints and prediction images
 //   npm run demo -- --backend wandb W&B: a run's files by pattern
+//   npm run demo -- --backend wandb --artifacts seabird-model:best --artifacts seabird-images
+//                                   W&B artifact versions (entries verified against their manifest MD5;
+//                                   the dataset's cloud references are listed, not downloaded)
 //   npm run demo -- --upload        also upload them as artifact `demo-files` to the local results-service
 //                                   emulator (the real @actions/artifact client), then list the zip
 // Everything it writes stays in demo-output/ (ignored by git): the workspace, and the runner's output and
@@ -18,8 +21,19 @@ import { DEMO_NEPTUNE_PROJECT, DEMO_WANDB_PROJECT, demoFixture } from '../test/f
 import { DIST_ENTRY, REPO_ROOT, runActionProcess } from '../test/support/action-process.ts';
 
 const ARTIFACT_NAME = 'demo-files';
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'neptune' }, upload: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'neptune' },
+    upload: { type: 'boolean', default: false },
+    artifacts: { type: 'string', multiple: true },
+  },
+});
 const backend = values.backend === 'wandb' ? 'wandb' : 'neptune';
+const artifacts = values.artifacts ?? [];
+if (artifacts.length > 0 && backend !== 'wandb') {
+  console.error('--artifacts names W&B artifact versions: add --backend wandb.');
+  process.exit(2);
+}
 const outputRoot = path.join(REPO_ROOT, 'demo-output');
 const workspace = path.join(outputRoot, 'workspace');
 await rm(outputRoot, { recursive: true, force: true });
@@ -51,12 +65,12 @@ try {
           'api-token': emulators.wandb?.apiKey ?? '',
           'api-url': emulators.wandb?.url ?? '',
           project: DEMO_WANDB_PROJECT,
-          filter: '{"state": "finished"}',
-          pattern: '%',
+          ...(artifacts.length > 0 ? { artifacts: artifacts.join('\n') } : { filter: '{"state": "finished"}', pattern: '%' }),
           destination: 'experiment-files',
         };
   if (values.upload) inputs['artifact-name'] = ARTIFACT_NAME;
-  console.log(`Running dist/index.js (${backend}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`);
+  const what = artifacts.length > 0 ? `, W&B artifacts ${artifacts.join(', ')}` : '';
+  console.log(`Running dist/index.js (${backend}${what}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`);
   const run = await runActionProcess({ inputs, entry: DIST_ENTRY, workspace, env });
   process.exitCode = run.code ?? 1;
   if (run.stderr) process.stderr.write(run.stderr);
