@@ -87,6 +87,17 @@ function withSeed(content: Content, seed: string): Content {
   return 'generate' in content && content.generate.seed === undefined ? { generate: { ...content.generate, seed } } : content;
 }
 
+/** The bytes the emulator serves for an entry (its content, or an http reference's), seeded as it seeds them. */
+export function servedEntryContent(entity: string, project: string, collection: string, entry: WandbArtifactEntry): Content | undefined {
+  if (entry.ref !== undefined) return 'http' in entry.ref ? withSeed(entry.ref.content, `ref/${entry.ref.http}`) : undefined;
+  return entry.content === undefined ? undefined : withSeed(entry.content, `${entity}/${project}/${collection}/${entry.path}`);
+}
+
+/** Every entry of a version, generated ones included, as the emulator serves them. */
+export function versionEntries(version: WandbArtifactVersion): WandbArtifactEntry[] {
+  return allEntries(version);
+}
+
 function allEntries(version: WandbArtifactVersion): WandbArtifactEntry[] {
   const g = version.generatedEntries;
   if (!g) return version.entries;
@@ -200,14 +211,14 @@ async function addEntry(
   const unlisted = e.unlisted === true;
   if (e.ref !== undefined) {
     if ('uri' in e.ref) return { path: e.path, digest: e.ref.digest, size: e.ref.size ?? 0, ref: e.ref.uri, unlisted };
-    const served = withSeed(e.ref.content, `ref/${e.ref.http}`);
+    const served = servedEntryContent(collection.entity, collection.project, collection.name, e) as Content;
     build.references.push({ path: e.ref.http, content: served });
     const etag = isMissing(served) ? 'missing' : Buffer.from(contentMd5Base64(served, e.ref.http), 'base64').toString('hex');
     const url = `${build.referenceOrigin}/${e.ref.http.split('/').map(encodeURIComponent).join('/')}`;
     return { path: e.path, digest: e.ref.recordedDigest ?? etag, size: contentSize(served), ref: url, unlisted };
   }
   if (e.content === undefined) throw new Error(`fixture: entry ${e.path} has neither content nor ref`);
-  const content = withSeed(e.content, `${collection.entity}/${collection.project}/${collection.name}/${e.path}`);
+  const content = servedEntryContent(collection.entity, collection.project, collection.name, e) as Content;
   // A missing blob still needs a digest in the manifest: one of its path, stored nowhere.
   const real = isMissing(content) ? createHash('md5').update(`missing:${e.path}`).digest('base64') : contentMd5Base64(content, e.path);
   const digest = e.digest ?? real;

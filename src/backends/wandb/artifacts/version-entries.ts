@@ -34,6 +34,10 @@ export async function listVersionEntries(session: ArtifactSession, version: Vers
     );
   }
   const picked = pickEntries(manifest.entries, selection.entries, what, log.warning.bind(log));
+  // The resolved version, as the user sees it: `model:best` is `entity/project/model:v7`.
+  const asked = version.requested !== undefined ? `'${version.requested}' is ` : version.run !== undefined ? `(run '${version.run}') ` : '';
+  const aliases = version.aliases.length > 0 ? ` (aliases ${version.aliases.join(', ')})` : '';
+  log.info(`W&B artifact ${asked}${what}${aliases}: ${picked.length} of ${manifest.entries.length} entries selected.`);
   const features = await session.features();
   const build = new EntryFiles(session, version, manifest, features);
 
