@@ -108,7 +108,8 @@ export class CollectionNode {
   }
   artifacts(args: { after?: string | null; first?: number | null; order?: string | null; filters?: unknown }, ctx: WandbContext) {
     const keep = stateFilter(args.filters);
-    const list = this.record.versions.filter((v) => keep(v.state)).sort(versionOrder(args.order));
+    const order = ctx.ignoreArtifactOrder === true ? '+version_index' : args.order;
+    const list = this.record.versions.filter((v) => keep(v.state)).sort(versionOrder(order));
     const page = paged(
       list,
       'Artifact',

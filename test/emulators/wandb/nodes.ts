@@ -17,6 +17,8 @@ export interface WandbContext {
   maxPerPage: number;
   /** What `serverInfo.features` lists as enabled (wandb-artifacts.md §2.2). */
   features: readonly string[];
+  /** Versions listed oldest first whatever `order` says (server option ignoreArtifactOrder). */
+  ignoreArtifactOrder?: boolean;
   /** A Project node (artifact-nodes.ts builds them without importing this module). */
   projectNode: (record: ProjectRecord) => unknown;
 }

@@ -22,6 +22,11 @@ export interface WandbHandlerOptions {
    * SERVER_FEATURES), or `none` for an old server whose schema has no such field.
    */
   features?: readonly string[] | 'none';
+  /**
+   * List a collection's versions oldest first whatever `order` asks (wandb-artifacts.md §3.1: a server's ordering
+   * is not visible to the client), to test clients that must not rely on it.
+   */
+  ignoreArtifactOrder?: boolean;
 }
 
 /** The features that select the current artifact operations and download handlers (§2.2). */
@@ -168,7 +173,15 @@ export async function createWandbHandler(
     if (!document) return sendJson(res, 200, { errors: [{ message: (syntaxError as Error).message }] });
     const problems = validate(schema, document);
     if (problems.length > 0) return sendJson(res, 200, { errors: problems.map((p) => p.toJSON()) });
-    const contextValue: WandbContext = { store, signer, baseUrl: deps.baseUrl(), maxPerPage, features, projectNode: newProjectNode };
+    const contextValue: WandbContext = {
+      store,
+      signer,
+      baseUrl: deps.baseUrl(),
+      maxPerPage,
+      features,
+      ignoreArtifactOrder: deps.options?.ignoreArtifactOrder === true,
+      projectNode: newProjectNode,
+    };
     const result = await execute({
       schema,
       document,
