@@ -4,10 +4,17 @@ import { s1Scenarios } from './s1-neptune-series.ts';
 import { s2Scenarios } from './s2-wandb-files.ts';
 import { s3Scenarios } from './s3-large-files.ts';
 import { s4Scenarios } from './s4-resolution.ts';
+import { s6Scenarios } from './s6-wandb-artifact.ts';
 import type { Mode, Scenario } from './types.ts';
 
 export function allScenarios(mode: Mode, latencyMs: number): Scenario[] {
-  return [...s1Scenarios(mode, latencyMs), ...s2Scenarios(mode, latencyMs), ...s3Scenarios(mode), ...s4Scenarios(mode)];
+  return [
+    ...s1Scenarios(mode, latencyMs),
+    ...s2Scenarios(mode, latencyMs),
+    ...s3Scenarios(mode),
+    ...s4Scenarios(mode),
+    ...s6Scenarios(mode, latencyMs),
+  ];
 }
 
 function matches(id: string, token: string): boolean {
