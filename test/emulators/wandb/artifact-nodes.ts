@@ -172,6 +172,9 @@ export class MembershipNode {
   get versionIndex(): number {
     return this.version.versionIndex;
   }
+  get createdAt(): string {
+    return this.version.createdAt;
+  }
   get aliases(): AliasNode[] {
     return aliasNames(this.version).map((a) => new AliasNode(this.version, a));
   }
@@ -224,6 +227,10 @@ export class VersionNode {
   }
   get digest(): string {
     return this.record.digest;
+  }
+  /** The artifact digest of §4 is the MD5 form. */
+  get digestAlgorithm(): string {
+    return 'MANIFEST_MD5';
   }
   get commitHash(): string {
     return this.record.digest.slice(0, 12);

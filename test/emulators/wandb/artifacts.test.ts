@@ -156,6 +156,14 @@ describe('server features and lookups by name (§2.2, §2.3)', () => {
     assert.equal(a.size, 72_000 + 18 + 13);
   });
 
+  it('also answers the fields newer clients select (0.30: membership createdAt, digestAlgorithm)', async () => {
+    const query = `query ArtifactMembershipByName($entity: String!, $project: String!, $name: String!) {
+  project(name: $project, entityName: $entity) { artifactCollectionMembership(name: $name) { createdAt artifact { digestAlgorithm @include(if: true) } } } }`;
+    const m = obj(obj((await data(query, { ...where, name: 'model:best' })).project).artifactCollectionMembership);
+    assert.equal(typeof m.createdAt, 'string');
+    assert.equal(obj(m.artifact).digestAlgorithm, 'MANIFEST_MD5');
+  });
+
   it('maps `latest` to the newest committed version, `vN` to that version (a draft included), and unknown names to null', async () => {
     assert.equal((await membership('model:latest')).versionIndex, 2, 'v3 is a PENDING draft');
     assert.equal(obj((await membership('model')).artifact).versionIndex, 2, 'no version: latest');

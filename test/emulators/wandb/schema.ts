@@ -16,6 +16,12 @@ const ARTIFACT_SDL = /* GraphQL */ `
     DELETED
   }
 
+  "Selected by clients newer than wandb-artifacts.md's (0.30: digestAlgorithm @include(if: true))."
+  enum ArtifactDigestAlgorithm {
+    MANIFEST_MD5
+    MANIFEST_XXH128
+  }
+
   interface ArtifactCollection {
     id: ID!
     name: String!
@@ -62,6 +68,7 @@ const ARTIFACT_SDL = /* GraphQL */ `
   type ArtifactCollectionMembership {
     id: ID!
     versionIndex: Int
+    createdAt: DateTime
     aliases: [ArtifactAlias!]!
     artifactCollection: ArtifactCollection
     artifact: Artifact
@@ -82,6 +89,7 @@ const ARTIFACT_SDL = /* GraphQL */ `
     state: ArtifactState!
     size: Int64!
     digest: String!
+    digestAlgorithm: ArtifactDigestAlgorithm
     commitHash: String
     fileCount: Int64!
     createdAt: DateTime!
