@@ -300,17 +300,24 @@ interface FileArgs {
   first?: number | null;
 }
 
+/**
+ * The largest page of an artifact's files: the client asks for 5000 file URLs at a time (§5.1), a batch size
+ * that only makes sense if the server answers it whole, so these pages are not held to the run listings' cap.
+ */
+export const MAX_ARTIFACT_FILES_PER_PAGE = 10_000;
+
 /** §5.1, §3.4: one File per listed entry (references included), `names` narrowing, index cursors. */
 function entryFiles(version: VersionRecord, args: FileArgs, ctx: WandbContext) {
   let list = version.entries.map((entry, index) => ({ entry, index })).filter((e) => !e.entry.unlisted);
   const names = (args.names ?? []).filter((n): n is string => typeof n === 'string');
   if (names.length > 0) list = list.filter((e) => names.includes(e.entry.path));
+  const fileCtx = { ...ctx, maxPerPage: Math.max(ctx.maxPerPage, MAX_ARTIFACT_FILES_PER_PAGE) };
   return paged(
     list,
     'ArtifactFile',
     (e) => String(e.index),
     args,
-    ctx,
+    fileCtx,
     (e) => new EntryFileNode(version, e.entry, e.index),
   );
 }
