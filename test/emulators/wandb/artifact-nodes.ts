@@ -1,11 +1,12 @@
 // The artifact types of the W&B schema (wandb-artifacts.md §7 (item 2)) as resolver classes over artifact-store.ts
-// records: collections (`ArtifactSequence`), memberships, versions (`Artifact`), aliases, types, manifests and
-// the File connection of a version's entries. graphql-js reads `__typename` to resolve the collection interface.
+// records: collections (`ArtifactSequence`), memberships, versions (`Artifact`), aliases and types (a version's
+// files are in artifact-files.ts). graphql-js reads `__typename` to resolve the collection interface.
 import { GraphQLError } from 'graphql';
-import type { CollectionRecord, EntryRecord, VersionRecord } from './artifact-store.ts';
-import { decodeCursor, encodeCursor, pageOf, pageSize, type Connection } from './paging.ts';
+import type { CollectionRecord, VersionRecord } from './artifact-store.ts';
+import { entryFiles, ManifestFileNode, type FileArgs } from './artifact-files.ts';
+import { pagedByKey as paged } from './paging.ts';
 import type { WandbContext } from './nodes.ts';
-import { projectKey, type ProjectRecord } from './store.ts';
+import { projectKey } from './store.ts';
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
@@ -25,26 +26,6 @@ export function versionByName(collection: CollectionRecord, spec: string): Versi
 export function splitName(name: string): { collection: string; spec: string } {
   const colon = name.indexOf(':');
   return colon < 0 ? { collection: name, spec: 'latest' } : { collection: name.slice(0, colon), spec: name.slice(colon + 1) };
-}
-
-/** Pages `items` after an opaque cursor made of each item's key. */
-function paged<T, N>(
-  items: readonly T[],
-  kind: string,
-  keyOf: (item: T) => string,
-  args: { after?: string | null; first?: number | null },
-  ctx: WandbContext,
-  toNode: (item: T) => N,
-): Connection<N> & { totalCount: number } {
-  let start = 0;
-  if (args.after) {
-    const key = decodeCursor(kind, args.after);
-    const at = items.findIndex((i) => keyOf(i) === key);
-    if (at < 0) throw new GraphQLError(`cursor ${JSON.stringify(args.after)} does not point into this list`);
-    start = at + 1;
-  }
-  const page = pageOf(items, start, pageSize(args.first, ctx.maxPerPage), (i) => encodeCursor(kind, keyOf(i)));
-  return { totalCount: items.length, pageInfo: page.pageInfo, edges: page.edges.map((e) => ({ node: toNode(e.node), cursor: e.cursor })) };
 }
 
 /** §3.1 `filters`: `{"state": "X"}` or `{"state": {"$in": [...]}}` (JSON text or object); nothing else. */
@@ -292,158 +273,4 @@ export class TypeNode {
       (c) => new CollectionNode(c),
     );
   }
-}
-
-interface FileArgs {
-  names?: readonly (string | null)[] | null;
-  after?: string | null;
-  first?: number | null;
-}
-
-/**
- * The largest page of an artifact's files: the client asks for 5000 file URLs at a time (§5.1), a batch size
- * that only makes sense if the server answers it whole, so these pages are not held to the run listings' cap.
- */
-export const MAX_ARTIFACT_FILES_PER_PAGE = 10_000;
-
-/** §5.1, §3.4: one File per listed entry (references included), `names` narrowing, index cursors. */
-function entryFiles(version: VersionRecord, args: FileArgs, ctx: WandbContext) {
-  let list = version.entries.map((entry, index) => ({ entry, index })).filter((e) => !e.entry.unlisted);
-  const names = (args.names ?? []).filter((n): n is string => typeof n === 'string');
-  if (names.length > 0) list = list.filter((e) => names.includes(e.entry.path));
-  const fileCtx = { ...ctx, maxPerPage: Math.max(ctx.maxPerPage, MAX_ARTIFACT_FILES_PER_PAGE) };
-  return paged(
-    list,
-    'ArtifactFile',
-    (e) => String(e.index),
-    args,
-    fileCtx,
-    (e) => new EntryFileNode(version, e.entry, e.index),
-  );
-}
-
-class EntryFileNode {
-  private readonly version: VersionRecord;
-  private readonly entry: EntryRecord;
-  private readonly index: number;
-  readonly mimetype = 'application/octet-stream';
-  constructor(version: VersionRecord, entry: EntryRecord, index: number) {
-    this.version = version;
-    this.entry = entry;
-    this.index = index;
-  }
-  get id(): string {
-    return b64(`File:${this.version.seq}:${this.index}`);
-  }
-  get name(): string {
-    return this.entry.path;
-  }
-  get displayName(): string {
-    return this.entry.path;
-  }
-  get sizeBytes(): number {
-    return this.entry.size;
-  }
-  get updatedAt(): string {
-    return this.version.createdAt;
-  }
-  get digest(): string {
-    return this.entry.digest;
-  }
-  get md5(): string {
-    return this.entry.digest;
-  }
-  get storagePath(): string | null {
-    return this.entry.blobKey ?? null;
-  }
-  /** On the API host: the V1 download handler of §5.3 (a reference: its own URL). */
-  url(_args: unknown, ctx: WandbContext): string {
-    if (this.entry.ref !== undefined) return this.entry.ref;
-    const hex = Buffer.from(this.entry.digest, 'base64').toString('hex');
-    return `${ctx.baseUrl}/artifacts/${encodeURIComponent(this.version.collection.entity)}/${hex}`;
-  }
-  /** A signed storage URL; for a reference, its URI (the client ignores it, §5.1). */
-  directUrl(_args: unknown, ctx: WandbContext): string {
-    if (this.entry.ref !== undefined) return this.entry.ref;
-    return ctx.signer.sign(this.entry.blobKey ?? '', 'wandb');
-  }
-}
-
-class ManifestFileNode {
-  private readonly version: VersionRecord;
-  readonly name = 'wandb_manifest.json';
-  readonly displayName = 'wandb_manifest.json';
-  readonly mimetype = 'application/json';
-  constructor(version: VersionRecord) {
-    this.version = version;
-  }
-  get id(): string {
-    return b64(`File:manifest:${this.version.seq}`);
-  }
-  get sizeBytes(): number {
-    return 0;
-  }
-  get storagePath(): string {
-    return this.version.manifestKey;
-  }
-  url(_args: unknown, ctx: WandbContext): string {
-    return ctx.signer.sign(this.version.manifestKey, 'wandb');
-  }
-  directUrl(_args: unknown, ctx: WandbContext): string {
-    return ctx.signer.sign(this.version.manifestKey, 'wandb');
-  }
-}
-
-/** The project fields of §7 (item 2) (mixed into ProjectNode). */
-export function projectArtifactFields(record: ProjectRecord) {
-  const key = `${record.entity}/${record.name}`;
-  const collections = (ctx: WandbContext): Map<string, CollectionRecord> => ctx.store.artifacts.collections.get(key) ?? new Map();
-  return {
-    artifactCollectionMembership(args: { name: string }, ctx: WandbContext): MembershipNode | null {
-      const { collection, spec } = splitName(args.name);
-      const c = collections(ctx).get(collection);
-      const version = c ? versionByName(c, spec) : undefined;
-      return version ? new MembershipNode(version) : null;
-    },
-    artifact(args: { name: string }, ctx: WandbContext): VersionNode | null {
-      const { collection, spec } = splitName(args.name);
-      const c = collections(ctx).get(collection);
-      const version = c ? versionByName(c, spec) : undefined;
-      return version ? new VersionNode(version) : null;
-    },
-    artifactType(args: { name: string }, ctx: WandbContext): TypeNode | null {
-      return [...collections(ctx).values()].some((c) => c.type === args.name) ? new TypeNode(record.entity, record.name, args.name) : null;
-    },
-    artifactTypes(args: { after?: string | null; first?: number | null }, ctx: WandbContext) {
-      const types = [...new Set([...collections(ctx).values()].map((c) => c.type))];
-      return paged(
-        types,
-        'ArtifactType',
-        (t) => t,
-        args,
-        ctx,
-        (t) => new TypeNode(record.entity, record.name, t),
-      );
-    },
-    artifactCollection(args: { name: string }, ctx: WandbContext): CollectionNode | null {
-      const c = collections(ctx).get(args.name);
-      return c ? new CollectionNode(c) : null;
-    },
-  };
-}
-
-/** §3.3: a run's logged (`outputArtifacts`) or used (`inputArtifacts`) versions. */
-export function runArtifacts(
-  versions: readonly VersionRecord[],
-  args: { after?: string | null; first?: number | null },
-  ctx: WandbContext,
-) {
-  return paged(
-    versions,
-    'Artifact',
-    (v) => String(v.seq),
-    args,
-    ctx,
-    (v) => new VersionNode(v),
-  );
 }

@@ -3,7 +3,8 @@
 // store record.
 import { GraphQLError } from 'graphql';
 import { likeToRegExp } from '../../../src/core/names/like-pattern.ts';
-import { CollectionNode, projectArtifactFields, runArtifacts, VersionNode } from './artifact-nodes.ts';
+import { CollectionNode, VersionNode } from './artifact-nodes.ts';
+import { projectArtifactFields, runArtifacts } from './artifact-roots.ts';
 import type { BlobSigner } from '../common/contracts.ts';
 import { decodeCursor, encodeCursor, pageOf, pageSize, type Connection } from './paging.ts';
 import { FilterError, parseFilters, runComparator, runMatches, unwrapConfigValue } from './run-filters.ts';
