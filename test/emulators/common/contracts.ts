@@ -115,6 +115,8 @@ export interface WandbArtifactEntry {
   digest?: string;
   /** Left out of the file-URL listing (§5.1: the client then skips the entry silently). */
   unlisted?: boolean;
+  /** `extra.alg` of the entry (newer clients write `XXH128`); give `digest` with it, the emulator hashes MD5 only. */
+  algorithm?: string;
 }
 
 export interface WandbArtifactVersion {

@@ -16,6 +16,8 @@ export interface EntryRecord {
   birthArtifactId?: string;
   ref?: string;
   unlisted: boolean;
+  /** `extra.alg` when the fixture sets one. */
+  algorithm?: string;
 }
 
 export interface VersionRecord {
@@ -233,7 +235,16 @@ async function addEntry(
     blob = { key: blobKey, birthArtifactId: artifactId };
     build.index.blobs.set(owner, blob);
   }
-  return { path: e.path, digest, size: contentSize(content), blobKey, birthArtifactId: blob.birthArtifactId, unlisted };
+  const record: EntryRecord = {
+    path: e.path,
+    digest,
+    size: contentSize(content),
+    blobKey,
+    birthArtifactId: blob.birthArtifactId,
+    unlisted,
+  };
+  if (e.algorithm !== undefined) record.algorithm = e.algorithm;
+  return record;
 }
 
 /** §4: the manifest as served (`contents` in entry order). */
@@ -245,6 +256,7 @@ function manifestText(v: VersionRecord): string {
       entry.ref = e.ref;
       if (/^https?:/.test(e.ref)) entry.extra = { etag: `"${e.digest}"` };
     } else entry.birthArtifactID = e.birthArtifactId;
+    if (e.algorithm !== undefined) entry.extra = { alg: e.algorithm };
     entry.size = e.size;
     contents[e.path] = entry;
   }

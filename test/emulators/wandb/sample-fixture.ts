@@ -77,6 +77,8 @@ export const SAMPLE_ARTIFACTS: WandbArtifactCollection[] = [
           { path: 'unlisted.txt', content: { text: 'left out of the listing\n' }, unlisted: true },
           { path: 'dup-a.txt', content: { text: 'twin bytes\n' } },
           { path: 'dup-b.txt', content: { text: 'twin bytes\n' } },
+          // A newer client's XXH128 digest (base64 of 16 bytes, like an MD5's).
+          { path: 'xxh.bin', content: { text: 'hashed with XXH3-128\n' }, digest: 'q83vEjRWeJCrze8SNFZ4kA==', algorithm: 'XXH128' },
         ],
       },
     ],

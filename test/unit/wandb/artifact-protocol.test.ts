@@ -24,16 +24,30 @@ describe('the manifest (§4)', () => {
     assert.equal(m.storageLayout, 'V2');
     assert.equal(m.storageRegion, 'default');
     assert.deepEqual(m.entries, [
-      { path: 'images/0.png', digest: 'ZuTtf2jlE5QUiARbhnT1vA==', size: 2049, birthArtifactId: 'QXJ0aWZhY3Q6Mg==', ref: null },
+      {
+        path: 'images/0.png',
+        digest: 'ZuTtf2jlE5QUiARbhnT1vA==',
+        size: 2049,
+        birthArtifactId: 'QXJ0aWZhY3Q6Mg==',
+        ref: null,
+        algorithm: 'MD5',
+      },
       {
         path: 'ref/data.csv',
         digest: '5f3c0a0e1d2b4a6c8e9f0a1b2c3d4e5f',
         size: 1699,
         birthArtifactId: null,
         ref: 'http://127.0.0.1:18771/ref/data.csv',
+        algorithm: 'MD5',
       },
     ]);
     assert.equal(parseManifest('{"version": 1, "storagePolicy": "wandb-storage-policy-v1", "contents": {}}', 'x').storageLayout, 'V1');
+    // Newer clients mark an XXH128 digest in the entry's extra (wandb-artifacts.md §0).
+    const xxh = parseManifest(
+      '{"version": 1, "storagePolicy": "wandb-storage-policy-v1", "contents": {"a": {"digest": "q83vEjRWeJCrze8SNFZ4kA==", "extra": {"alg": "XXH128"}}}}',
+      'x',
+    );
+    assert.equal(xxh.entries[0]?.algorithm, 'XXH128');
   });
 
   it('refuses what is not a version-1 manifest of the W&B storage policy', () => {
@@ -56,9 +70,9 @@ describe('the manifest (§4)', () => {
   it('computes the artifact digest as the client does: MD5 of the header and "<path>:<digest>" lines in code-point order', () => {
     // U+FF41 sorts before U+1F600 by code point (Python), after it by UTF-16 unit (JavaScript's default).
     const entries = [
-      { path: '\u{1F600}.txt', digest: 'b', size: 1, birthArtifactId: null, ref: null },
-      { path: 'b.txt', digest: 'c', size: 1, birthArtifactId: null, ref: null },
-      { path: '\uFF41.txt', digest: 'a', size: 1, birthArtifactId: null, ref: null },
+      { path: '\u{1F600}.txt', digest: 'b', size: 1, birthArtifactId: null, ref: null, algorithm: 'MD5' },
+      { path: 'b.txt', digest: 'c', size: 1, birthArtifactId: null, ref: null, algorithm: 'MD5' },
+      { path: '\uFF41.txt', digest: 'a', size: 1, birthArtifactId: null, ref: null, algorithm: 'MD5' },
     ];
     const expected = createHash('md5').update('wandb-artifact-manifest-v1\nb.txt:c\n\uFF41.txt:a\n\u{1F600}.txt:b\n').digest('hex');
     assert.equal(manifestDigest(entries), expected);

@@ -15,6 +15,7 @@ import { SAMPLE_API_KEY, sampleFixture } from '../../emulators/wandb/sample-fixt
 
 const dispatcher = createDispatcher({ connectionsPerOrigin: 8, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, connectTimeoutMs: 2000 });
 const retry = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 100 };
+const quietLog: Logger = { debug: () => {}, info: () => {}, warning: () => {}, error: () => {} };
 
 async function resolve(em: RunningEmulators, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const given: Record<string, string> = { project: 'alice/vision', 'api-token': SAMPLE_API_KEY, 'api-url': em.wandb?.url ?? '', ...inputs };
@@ -40,11 +41,11 @@ describe('the artifact source', () => {
 
   it('lists file URLs in batches of WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE, and stops once every picked entry has one', async () => {
     const all = await resolve(em, { artifacts: 'broken' }, { WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE: '2' });
-    // 5 listed entries (unlisted.txt is not): 3 batches of 2.
+    // 6 listed entries (unlisted.txt is not): 3 batches of 2.
     assert.equal(all.counts.GetArtifactMembershipFileUrls, 3);
     assert.deepEqual(
       all.files.map((f) => f.attribute),
-      ['good.txt', 'lying.bin', 'lost.bin', 'dup-a.txt', 'dup-b.txt', 'unlisted.txt'],
+      ['good.txt', 'lying.bin', 'lost.bin', 'dup-a.txt', 'dup-b.txt', 'xxh.bin', 'unlisted.txt'],
     );
     const first = await resolve(em, { artifacts: 'broken', files: 'lying.bin' }, { WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE: '2' });
     assert.equal(first.counts.GetArtifactMembershipFileUrls, 1, 'lying.bin is in the first batch');
@@ -66,6 +67,31 @@ describe('the artifact source', () => {
     assert.equal(http?.checksum, undefined, 'checked by ETag, not MD5');
     assert.equal(http?.contentKey, undefined);
     assert.deepEqual(byPath.get('dataset:v0/raw/images.tar')?.reference?.uri, 's3://sample-bucket/raw/images.tar');
+  });
+
+  it('refuses to keep an entry its manifest gives an XXH128 digest: failed with the reason, never fetched', async () => {
+    const { files } = await resolve(em, { artifacts: 'broken', files: 'xxh.bin' });
+    const [xxh] = files;
+    assert.equal(xxh?.checksum, undefined);
+    assert.equal(xxh?.contentKey, undefined);
+    const source = createWandbSource(
+      readWandbSelection(
+        (n) => ({ project: 'alice/vision', 'api-token': SAMPLE_API_KEY, 'api-url': em.wandb?.url ?? '', artifacts: 'broken' })[n] ?? '',
+        {
+          env: {},
+          baseDirectory: '/',
+        },
+      ),
+      {
+        api: new ApiClient({ dispatcher, retry, signal: new AbortController().signal, log: quietLog }),
+        log: quietLog,
+        signal: new AbortController().signal,
+      },
+    );
+    await assert.rejects(
+      source.locate(xxh as RemoteFile, false),
+      /an XXH128 digest \(written by a newer W&B client\), which this tool cannot verify yet/,
+    );
   });
 
   it('still takes the newest versions when the server ignores `order` (lists all of them, sorts by version)', async () => {

@@ -32,6 +32,8 @@ export interface EntryHandle {
   httpReference: string | null;
   /** False when a stored entry's digest is not an MD5, so its bytes could not be verified. */
   verifiable: boolean;
+  /** The manifest's digest algorithm of the entry (`MD5`, or `XXH128` from newer clients). */
+  algorithm: string;
 }
 
 export function isEntryHandle(value: unknown): value is EntryHandle {
@@ -55,7 +57,9 @@ export class EntryLocator {
     if (!handle.verifiable) {
       throw new AttemptError(
         'fatal',
-        `the manifest's digest of this entry (${handle.digest}) is not an MD5, so its bytes could not be verified`,
+        handle.algorithm !== 'MD5'
+          ? `the manifest gives this entry an ${handle.algorithm} digest (written by a newer W&B client), which this tool cannot verify yet; it was not downloaded rather than kept unverified`
+          : `the manifest's digest of this entry (${handle.digest}) is not an MD5, so its bytes could not be verified; it was not downloaded`,
       );
     }
     if (renew) await this.renew(handle);

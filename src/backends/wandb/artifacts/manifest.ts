@@ -14,6 +14,11 @@ export interface ManifestEntry {
   birthArtifactId: string | null;
   /** The URI of a reference entry, else null. */
   ref: string | null;
+  /**
+   * The digest's algorithm, `extra.alg`: `MD5` unless the entry says otherwise. Clients from 0.30 on can write
+   * `XXH128` digests (base64 of an XXH3-128 hash), which are not MD5s (wandb-artifacts.md §0).
+   */
+  algorithm: string;
 }
 
 export interface ArtifactManifest {
@@ -56,6 +61,7 @@ export function parseManifest(text: string, what: string): ArtifactManifest {
       size,
       birthArtifactId: typeof raw.birthArtifactID === 'string' && raw.birthArtifactID !== '' ? raw.birthArtifactID : null,
       ref: typeof raw.ref === 'string' && raw.ref !== '' ? raw.ref : null,
+      algorithm: isRecord(raw.extra) && typeof raw.extra.alg === 'string' && raw.extra.alg !== '' ? raw.extra.alg : 'MD5',
     });
   }
   return {

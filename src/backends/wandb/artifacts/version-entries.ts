@@ -27,8 +27,10 @@ export async function listVersionEntries(session: ArtifactSession, version: Vers
   const what = describeVersion(version);
   if (version.artifact.state === 'DELETED') log.warning(`W&B artifact ${what} is marked deleted; it is downloaded as the client does.`);
   const manifest = await fetchManifest(gql, api, version.artifact.id, what);
+  // §4's digest is the MD5 form; an artifact whose entries carry other digests has an XXH128 digest (§0).
   const computed = manifestDigest(manifest.entries);
-  if (version.artifact.digest !== '' && computed !== version.artifact.digest) {
+  const md5Only = manifest.entries.every((e) => e.algorithm === 'MD5');
+  if (md5Only && version.artifact.digest !== '' && computed !== version.artifact.digest) {
     log.warning(
       `The manifest of W&B artifact ${what} does not add up to the artifact's digest (${version.artifact.digest}, computed ${computed}).`,
     );
@@ -128,7 +130,8 @@ class EntryFiles {
       }),
       relisted: !listed,
       httpReference: null,
-      verifiable: entry.ref !== null || MD5_BASE64.test(entry.digest),
+      verifiable: entry.ref !== null || (entry.algorithm === 'MD5' && MD5_BASE64.test(entry.digest)),
+      algorithm: entry.algorithm,
     };
     const details: Record<string, FileDetail> = {
       artifact: `${collectionLabel(path)}:${version.ref.version}`,
