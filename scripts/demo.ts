@@ -3,6 +3,9 @@
 // outputs, the downloaded tree and the job summary, and stops everything.
 //   npm run demo                    Neptune: two experiments' checkpoints and prediction images
 //   npm run demo -- --backend wandb W&B: a run's files by pattern
+//   npm run demo -- --backend wandb --artifacts seabird-model:best --artifacts seabird-images
+//                                   W&B artifact versions (entries verified against their manifest MD5;
+//                                   the dataset's cloud references are listed, not downloaded)
 //   npm run demo -- --backend mlflow MLflow: the champion version of a registered model, and a run's plots
 //   npm run demo -- --entry src     run src/action/main.ts instead of the bundle (before `npm run bundle`)
 //   npm run demo -- --upload        also upload them as artifact `demo-files` to the local results-service
@@ -25,12 +28,18 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'neptune' },
     upload: { type: 'boolean', default: false },
     entry: { type: 'string', default: 'dist' },
+    artifacts: { type: 'string', multiple: true },
   },
 });
 const entry = values.entry === 'src' ? SOURCE_ENTRY : DIST_ENTRY;
 const BACKENDS = ['neptune', 'wandb', 'mlflow'] as const;
 const backend = BACKENDS.find((b) => b === values.backend);
 if (backend === undefined) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
+const artifacts = values.artifacts ?? [];
+if (artifacts.length > 0 && backend !== 'wandb') {
+  console.error('--artifacts names W&B artifact versions: add --backend wandb.');
+  process.exit(2);
+}
 const outputRoot = path.join(REPO_ROOT, 'demo-output');
 const workspace = path.join(outputRoot, 'workspace');
 await rm(outputRoot, { recursive: true, force: true });
@@ -69,13 +78,12 @@ try {
             'api-token': emulators.wandb?.apiKey ?? '',
             'api-url': emulators.wandb?.url ?? '',
             project: DEMO_WANDB_PROJECT,
-            filter: '{"state": "finished"}',
-            pattern: '%',
+            ...(artifacts.length > 0 ? { artifacts: artifacts.join('\n') } : { filter: '{"state": "finished"}', pattern: '%' }),
             destination: 'experiment-files',
           };
   if (values.upload) inputs['artifact-name'] = ARTIFACT_NAME;
   console.log(
-    `Running ${path.relative(REPO_ROOT, entry)} (${backend}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`,
+    `Running ${path.relative(REPO_ROOT, entry)} (${backend}${artifacts.length > 0 ? `, W&B artifacts ${artifacts.join(', ')}` : ''}${values.upload ? `, artifact '${ARTIFACT_NAME}'` : ''}) against the emulator…\n`,
   );
   const run = await runActionProcess({ inputs, entry, workspace, env });
   process.exitCode = run.code ?? 1;

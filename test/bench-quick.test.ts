@@ -19,7 +19,7 @@ describe('npm run bench -- --quick', () => {
     if (out !== '') await rm(out, { recursive: true, force: true });
   });
 
-  it('runs S1–S5 with small sizes and writes JSON and markdown results', { timeout: TIMEOUT_MS }, async () => {
+  it('runs S1–S6 with small sizes and writes JSON and markdown results', { timeout: TIMEOUT_MS }, async () => {
     out = await mkdtemp(path.join(tmpdir(), 'bench-quick-'));
     const { code, log } = await new Promise<{ code: number | null; log: string }>((resolve) => {
       const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench/run.ts'), '--quick', '--out', out, '--work-dir', out], {
@@ -48,7 +48,7 @@ describe('npm run bench -- --quick', () => {
     assert.ok(results.machine.cores >= 1);
     assert.ok(results.machine.memoryBytes > 0);
     const ids = results.scenarios.map((s) => s.id);
-    for (const id of ['S1', 'S1-azure', 'S1-latency', 'S2', 'S2-latency', 'S3', 'S4', 'S5', 'S5-latency'])
+    for (const id of ['S1', 'S1-azure', 'S1-latency', 'S2', 'S2-latency', 'S3', 'S4', 'S5', 'S5-latency', 'S6', 'S6-latency'])
       assert.ok(ids.includes(id), `${id} missing from ${ids.join(', ')}`);
     for (const s of results.scenarios) {
       assert.equal(s.action.ok, true, `${s.id}: ${s.action.error ?? ''}`);

@@ -1,6 +1,6 @@
 // The fewest requests each protocol allows for a scenario, with the official clients' batch and page sizes
-// (neptune.md §4.4, §5.4, §6.2, §6.3, §7.1, §8.3; wandb.md §2.3, §6). Keys are the emulator's request-log
-// labels, `<target> <endpoint>`.
+// (wandb-artifacts.md §1, §5.1; neptune.md §4.4, §5.4, §6.2, §6.3, §7.1, §8.3; wandb.md §2.3, §6). Keys are the
+// emulator's request-log labels, `<target> <endpoint>`.
 
 /** neptune.md §8.3 defaults. */
 const SEARCH_PAGE = 10_000;
@@ -90,6 +90,23 @@ function isStorageKey(key: string): boolean {
     key === 'mlflow-api mlflow-artifacts/download' ||
     key === 'mlflow-api get-artifact'
   );
+}
+
+/** The client's file-URL batch (wandb-artifacts.md §5.1). */
+const FILE_URLS_PER_REQUEST = 5000;
+
+/**
+ * S6: one artifact version by name (wandb-artifacts.md §1): features, the lookup, the manifest's URL, its GET on
+ * storage, file URLs in batches of 5000, then one storage GET per entry (the signed URL, no redirect).
+ */
+export function wandbArtifactMinimum(entries: number): Record<string, number> {
+  return {
+    'wandb-api ServerFeaturesQuery': 1,
+    'wandb-api ArtifactMembershipByName': 1,
+    'wandb-api FetchArtifactManifest': 1,
+    'wandb-api GetArtifactMembershipFileUrls': Math.max(1, ceilDiv(entries, FILE_URLS_PER_REQUEST)),
+    'storage blob': entries + 1,
+  };
 }
 
 /** Sums the API part (everything but storage) of a per-endpoint record. */

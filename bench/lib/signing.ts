@@ -6,6 +6,7 @@ import type { BareGetRequest } from '../baselines/bare-get.ts';
 import {
   BENCH_NEPTUNE_PROJECT,
   BENCH_WANDB_API_KEY,
+  BENCH_WANDB_ARTIFACT,
   BENCH_WANDB_ENTITY,
   BENCH_WANDB_PROJECT,
   BENCH_WANDB_RUN,
@@ -97,4 +98,54 @@ export async function resolveRedirects(items: readonly BareGetRequest[]): Promis
   } finally {
     await agent.close();
   }
+}
+
+/**
+ * The signed storage URLs of every entry of the S6 version, listed as the client lists them
+ * (`GetArtifactMembershipFileUrls`, wandb-artifacts.md §5.1); each is one storage GET without a credential.
+ */
+export async function wandbArtifactRequests(info: EmulatorInfo): Promise<BareGetRequest[]> {
+  const wandb = info.wandb;
+  if (!wandb) throw new Error('no W&B emulator');
+  const auth = `Basic ${Buffer.from(`api:${BENCH_WANDB_API_KEY}`).toString('base64')}`;
+  const query = `query GetArtifactMembershipFileUrls($entity: String!, $project: String!, $collection: String!, $alias: String!, $cursor: String, $perPage: Int) {
+  project(name: $project, entityName: $entity) { artifactCollection(name: $collection) { artifactMembership(aliasName: $alias) {
+    files(after: $cursor, first: $perPage) { pageInfo { endCursor hasNextPage } edges { node { name directUrl } } } } } } }`;
+  const agent = new Agent({ connections: 1 });
+  const out: BareGetRequest[] = [];
+  try {
+    let cursor: string | null = null;
+    for (;;) {
+      const variables = {
+        entity: BENCH_WANDB_ENTITY,
+        project: BENCH_WANDB_PROJECT,
+        collection: BENCH_WANDB_ARTIFACT,
+        alias: 'v0',
+        cursor,
+        perPage: 5000,
+      };
+      const answer = (await json(
+        await request(`${wandb.url}/graphql`, {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+          dispatcher: agent,
+        }),
+        'GetArtifactMembershipFileUrls',
+      )) as {
+        data: { project: { artifactCollection: { artifactMembership: { files: FileUrlPage } } } };
+      };
+      const files = answer.data.project.artifactCollection.artifactMembership.files;
+      for (const e of files.edges) out.push({ url: e.node.directUrl });
+      if (!files.pageInfo.hasNextPage) return out;
+      cursor = files.pageInfo.endCursor;
+    }
+  } finally {
+    await agent.close();
+  }
+}
+
+interface FileUrlPage {
+  pageInfo: { endCursor: string; hasNextPage: boolean };
+  edges: { node: { name: string; directUrl: string } }[];
 }

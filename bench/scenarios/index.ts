@@ -5,6 +5,7 @@ import { s2Scenarios } from './s2-wandb-files.ts';
 import { s3Scenarios } from './s3-large-files.ts';
 import { s4Scenarios } from './s4-resolution.ts';
 import { s5Scenarios } from './s5-mlflow-artifacts.ts';
+import { s6Scenarios } from './s6-wandb-artifact.ts';
 import type { Mode, Scenario } from './types.ts';
 
 export function allScenarios(mode: Mode, latencyMs: number): Scenario[] {
@@ -14,6 +15,7 @@ export function allScenarios(mode: Mode, latencyMs: number): Scenario[] {
     ...s3Scenarios(mode),
     ...s4Scenarios(mode),
     ...s5Scenarios(mode, latencyMs),
+    ...s6Scenarios(mode, latencyMs),
   ];
 }
 

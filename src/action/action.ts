@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { errorMessage, onSecret, registerSecret, UserFacingError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError, type PipelineReport } from '../core/pipeline.ts';
+import { referencesNote } from '../core/report/describe.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import { formatProgress, ProgressCounter } from '../core/report/progress.ts';
 import { cancelOnSignals } from '../job/cancellation.ts';
@@ -114,11 +115,14 @@ function finish(settings: Settings, report: PipelineReport): void {
   const t = report.manifest.totals;
   const shard = settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count} (of ${report.resolvedCount} resolved)` : '';
   core.info(
-    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${shard}. Manifest: ${report.manifestError === undefined ? settings.manifestPath : 'not written'}`,
+    `${settings.dryRun ? `${t.planned} files planned (dry run)` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${referencesNote(t.reference)}${shard}. Manifest: ${report.manifestError === undefined ? settings.manifestPath : 'not written'}`,
   );
   const verdict = judge(settings, report.manifest);
   for (const f of verdict.missingFiles) core.warning(`Missing in storage: ${f} (the tracker lists it, the storage has no such file).`);
   if (verdict.moreMissing > 0) core.warning(`… and ${verdict.moreMissing} more missing files (see the manifest).`);
+  for (const line of verdict.references) core.warning(line);
+  if (verdict.moreReferences > 0)
+    core.warning(`… and ${verdict.moreReferences} more references that were not downloaded (see the manifest).`);
 }
 
 async function maybeUpload(settings: Settings, manifest: Manifest): Promise<{ name: string; url?: string } | undefined> {

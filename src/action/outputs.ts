@@ -37,4 +37,5 @@ export function setRunOutputs(report: PipelineReport, destination: string, manif
   core.setOutput(Outputs.missingCount, String(totals.missing));
   core.setOutput(Outputs.skippedCount, String(totals.skipped));
   core.setOutput(Outputs.failedCount, String(totals.failed));
+  core.setOutput(Outputs.referenceCount, String(totals.reference));
 }

@@ -5,6 +5,7 @@ import './require-node.ts';
 import { errorMessage, InputError, isVariableName, redact, registerSecret } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StoppedEarlyError } from '../core/pipeline.ts';
+import { referencesNote } from '../core/report/describe.ts';
 import { cancelOnSignals } from '../job/cancellation.ts';
 import { limitHeapGrowth } from '../job/heap-limits.ts';
 import { readSettings, runJob, secretVariables, SOURCES, type JobReport } from '../job/job.ts';
@@ -14,6 +15,8 @@ import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { buildProgram, flagReader, registerFlagSecrets, switches } from './options.ts';
 import { renderPlanTable } from './plan-table.ts';
 import { createTerminalProgress } from './terminal-progress.ts';
+
+/** References named one per line on the terminal; the manifest lists them all. */
 
 const log: Logger = {
   debug: (m) => {
@@ -62,11 +65,13 @@ export async function main(argv: string[]): Promise<number> {
     if (out.json) process.stdout.write(`${JSON.stringify(report.manifest, null, 1)}\n`);
     else if (settings.dryRun) process.stdout.write(`${renderPlanTable(report.manifest, settings.source.labels)}\n`);
     log.info(
-      `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`,
+      `${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${referencesNote(t.reference)}. Manifest: ${settings.manifestPath}`,
     );
     const verdict = judge(settings, report.manifest);
     for (const f of verdict.missingFiles) log.warning(`missing in storage: ${f} (the tracker lists it, the storage has no such file)`);
     if (verdict.moreMissing > 0) log.warning(`… and ${verdict.moreMissing} more missing files (see the manifest)`);
+    for (const line of verdict.references) log.warning(line);
+    if (verdict.moreReferences > 0) log.warning(`… and ${verdict.moreReferences} more (see the manifest).`);
     for (const line of verdict.failedFiles) log.error(line);
     // if-no-files-found ignore: nothing to say on the terminal.
     if (verdict.noFiles && verdict.noFiles.level !== 'info') log[verdict.noFiles.level](verdict.noFiles.message);

@@ -113,7 +113,12 @@ export async function runPipeline(source: Source, request: PipelineRequest, deps
   if (request.dryRun) {
     await resolveAll();
     return finish(
-      planned.map((p) => (p.finalPath === undefined ? rejected(p) : { planned: p, status: 'planned', bytes: 0, attempts: 0 })),
+      planned.map((p): FileResult => {
+        if (p.finalPath === undefined) return rejected(p);
+        const reference = p.file.reference;
+        if (reference !== undefined) return { planned: p, status: 'reference', bytes: 0, attempts: 0, error: reference.note };
+        return { planned: p, status: 'planned', bytes: 0, attempts: 0 };
+      }),
       0,
     );
   }

@@ -2,7 +2,7 @@
 // The core resolves through `Source`, plans local paths from what it returns and asks it where each file's
 // bytes are; sources never touch the disk. `SourceDefinition` is all the shells and settings know of a source:
 // its name, the inputs it reads (validated by the source alone) and a factory.
-import type { FailureKind } from './download/attempt-error.ts';
+import type { AttemptError, FailureKind } from './download/attempt-error.ts';
 import type { ApiClient } from './http/api-client.ts';
 import type { OriginTls } from './http/dispatcher.ts';
 import type { InputEnvironment, InputReader, InputSpec } from './inputs/input-spec.ts';
@@ -41,6 +41,11 @@ export interface Locator {
   ranged?: { firstBytes: number; chunkBytes: number; header: string };
   /** Maps a non-2xx storage answer to what the downloader should do. */
   classify(answer: StorageAnswer): FailureKind;
+  /**
+   * Checks a successful answer's headers before its body is taken (e.g. that an ETag is the one the tracker
+   * recorded); returns the AttemptError that ends this attempt, or undefined to accept the answer.
+   */
+  checkAnswer?(answer: Omit<StorageAnswer, 'body'>): AttemptError | undefined;
 }
 
 export interface SourceContext {

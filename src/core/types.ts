@@ -1,8 +1,8 @@
 // The data that flows through the core: selection → resolved remote files → download plan → results.
 // Nothing here knows about GitHub Actions or about a particular tracker's wire protocol.
 
-/** Whether the container of a file (its first folder level) is an experiment, a run, a model version… */
-export type ContainerKind = 'experiment' | 'run' | 'model-version';
+/** Whether the container of a file (its first folder level) is an experiment, a run, an artifact version, a model version… */
+export type ContainerKind = 'experiment' | 'run' | 'artifact' | 'model-version';
 
 export interface Checksum {
   algorithm: 'md5';
@@ -43,11 +43,24 @@ export interface RemoteFile {
    * NUL…). The file is kept in the results as `failed` with this reason instead of being dropped silently.
    */
   invalidName?: string;
+  /**
+   * Set by the source for a file the tracker only points to and this tool does not fetch (an object in a
+   * cloud bucket the tracker records a reference to): the file ends as `reference`, with the URI and the note
+   * in its manifest record, and nothing is downloaded.
+   */
+  reference?: { uri: string; note: string };
+  /**
+   * Files with the same content key hold the same bytes (the source derives it from a digest it trusts, e.g.
+   * `md5:<digest>:<size>`). Within a run only one of them is fetched; the others are copied from it once it is
+   * verified.
+   */
+  contentKey?: string;
   /** Whatever the source needs to locate the bytes again (storage path, URL…). Opaque to the core. */
   handle: unknown;
 }
 
-export type FileStatus = 'downloaded' | 'skipped' | 'missing' | 'failed' | 'planned';
+/** `reference`: a file the tracker only points to (RemoteFile.reference), listed but never downloaded. */
+export type FileStatus = 'downloaded' | 'skipped' | 'missing' | 'failed' | 'planned' | 'reference';
 
 /** A remote file together with where it goes on disk, or why it cannot go anywhere. */
 export interface PlannedFile {

@@ -1,6 +1,6 @@
 // How a finished job ends, decided once for both shells: whether the step (or command) fails, what to say when
 // nothing matched (if-no-files-found), which failed files to name, and whether the files go into an artifact.
-import { describeRecord, noFilesMessage, printable } from '../core/report/describe.ts';
+import { describeRecord, describeReference, noFilesMessage, printable } from '../core/report/describe.ts';
 import type { Manifest } from '../core/report/manifest.ts';
 import type { Settings } from '../settings/parse-settings.ts';
 
@@ -19,6 +19,10 @@ export interface Verdict {
   missingFiles: string[];
   /** How many missing files `missingFiles` leaves out. */
   moreMissing: number;
+  /** One line for each of the first files the tracker only references (not downloaded: where they point). */
+  references: string[];
+  /** How many references `references` leaves out. */
+  moreReferences: number;
 }
 
 export function judge(settings: Pick<Settings, 'ifNoFilesFound' | 'shard' | 'source'>, manifest: Manifest, listed = 10): Verdict {
@@ -26,7 +30,16 @@ export function judge(settings: Pick<Settings, 'ifNoFilesFound' | 'shard' | 'sou
   if (t.files === 0) {
     const message = noFilesMessage(settings.source.description, settings.shard);
     const level: Level = settings.ifNoFilesFound === 'error' ? 'error' : settings.ifNoFilesFound === 'warn' ? 'warning' : 'info';
-    return { failed: level === 'error', noFiles: { level, message }, failedFiles: [], moreFailed: 0, missingFiles: [], moreMissing: 0 };
+    return {
+      failed: level === 'error',
+      noFiles: { level, message },
+      failedFiles: [],
+      moreFailed: 0,
+      missingFiles: [],
+      moreMissing: 0,
+      references: [],
+      moreReferences: 0,
+    };
   }
   const failedFiles = manifest.files
     .filter((f) => f.status === 'failed')
@@ -36,16 +49,22 @@ export function judge(settings: Pick<Settings, 'ifNoFilesFound' | 'shard' | 'sou
     .filter((f) => f.status === 'missing')
     .slice(0, MISSING_LISTED)
     .map((f) => describeRecord(f));
+  const references = manifest.files
+    .filter((f) => f.status === 'reference')
+    .slice(0, MISSING_LISTED)
+    .map((f) => describeReference(f));
   return {
     failed: t.failed > 0,
     failedFiles,
     moreFailed: t.failed - failedFiles.length,
     missingFiles,
     moreMissing: t.missing - missingFiles.length,
+    references,
+    moreReferences: t.reference - references.length,
   };
 }
 
-/** Missing files named one by one (warnings in the action, lines in the CLI); the rest are counted. */
+/** Missing files and references named one by one (warnings in the action, lines in the CLI); the rest counted. */
 const MISSING_LISTED = 10;
 
 export type ArtifactDecision = { upload: true } | { upload: false; level: Level; message: string };
@@ -68,7 +87,7 @@ export function decideArtifact(
     // No match at all is reported by judge() at the if-no-files-found level; matches that all ended missing or
     // failed are "no files" for the artifact, so that input decides here, as in actions/upload-artifact (§5).
     if (t.files === 0 || settings.ifNoFilesFound === 'ignore') return { upload: false, level: 'info', message };
-    const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed (see ${settings.manifestPath}).`;
+    const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed${t.reference > 0 ? `, ${t.reference} only referenced` : ''} (see ${settings.manifestPath}).`;
     return { upload: false, level: settings.ifNoFilesFound === 'error' ? 'error' : 'warning', message: detail };
   }
   if (t.failed > 0) {

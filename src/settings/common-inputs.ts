@@ -40,6 +40,7 @@ export const Outputs = {
   missingCount: 'missing-count',
   skippedCount: 'skipped-count',
   failedCount: 'failed-count',
+  referenceCount: 'reference-count',
   artifactId: 'artifact-id',
   artifactUrl: 'artifact-url',
   artifactDigest: 'artifact-digest',

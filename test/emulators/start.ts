@@ -31,6 +31,8 @@ export interface TrackerHandlerOptions<F> {
   baseUrl: () => string;
   /** Extra knobs from EmulatorOptions.neptune / .wandb (page sizes…). */
   options: Record<string, unknown>;
+  /** EmulatorOptions.latencyMs, for any server the handler starts itself (the W&B reference host). */
+  latencyMs?: number;
 }
 
 interface MountedHandler {
@@ -208,6 +210,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<RunningE
         log,
         baseUrl: () => api.url,
         options: options.wandb ?? {},
+        latencyMs,
       });
       api.mount(created);
       running.wandb = { url: api.url, apiKey: created.apiKey };

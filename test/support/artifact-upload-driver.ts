@@ -48,7 +48,7 @@ function record(file: DriverFile, index: number): ManifestRecord {
 }
 
 export function manifestFor(spec: DriverSpec): Manifest {
-  const totals: Totals = { files: spec.files.length, downloaded: 0, skipped: 0, missing: 0, failed: 0, planned: 0, bytes: 0 };
+  const totals: Totals = { files: spec.files.length, downloaded: 0, skipped: 0, missing: 0, failed: 0, planned: 0, reference: 0, bytes: 0 };
   for (const f of spec.files) totals[f.status] += 1;
   return {
     tool: 'download-experiment-files',

@@ -2,7 +2,7 @@
 // private folder (so "nothing was written outside" can be checked on the folder's parent), the request log of
 // that one run, the parsed manifest, and the checks every test must pass whatever it is about:
 // - the API key (and the Basic credential made from it) appears in no log, output, summary or manifest;
-// - every request to the API host carried the Basic credential, and no storage request carried any;
+// - every request to the API host carried the Basic credential, and no storage or reference-host request any;
 // - files the manifest calls downloaded or skipped hold exactly the fixture's bytes, failed or missing ones
 //   are absent, and no temporary `.def-*.part` file is left;
 // - the outputs agree with the manifest.
@@ -15,6 +15,7 @@ import type { Manifest, ManifestRecord } from '../../src/core/report/manifest.ts
 import { contentBytes } from '../emulators/common/content.ts';
 import type { FaultTarget, RequestLogEntry, WandbFixture } from '../emulators/common/contracts.ts';
 import type { RunningEmulators } from '../emulators/start.ts';
+import { servedEntryContent, versionEntries } from '../emulators/wandb/artifact-store.ts';
 import { DEMO_WANDB_PROJECT, demoWandbFixture } from '../fixtures/demo.ts';
 import { type ActionRun, runActionProcess, SOURCE_ENTRY } from './action-process.ts';
 import { assertNoSecret, maskedValues } from './assert-no-secret.ts';
@@ -54,7 +55,11 @@ export function md5Base64(bytes: Buffer): string {
   return createHash('md5').update(bytes).digest('base64');
 }
 
-/** Bytes of every fixture file, by `<run id>/<file name>` (the storage key is `<entity>/<project>/<run>/<name>`). */
+/**
+ * Bytes of every fixture file, by `<run id>/<file name>` (the storage key is `<entity>/<project>/<run>/<name>`),
+ * and of every artifact entry the emulator can serve, by `<collection>:v<N>/<entry path>` (a manifest record's
+ * container and attribute).
+ */
 export function fixtureFiles(fixture: WandbFixture = demoWandbFixture): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const project of fixture.projects) {
@@ -62,6 +67,15 @@ export function fixtureFiles(fixture: WandbFixture = demoWandbFixture): Map<stri
       for (const file of run.files) {
         if ('missing' in file.content) continue;
         out.set(`${run.id}/${file.name}`, contentBytes(file.content, `${project.entity}/${project.name}/${run.id}/${file.name}`));
+      }
+    }
+    for (const collection of project.artifacts ?? []) {
+      for (const [index, version] of collection.versions.entries()) {
+        for (const entry of versionEntries(version)) {
+          const content = servedEntryContent(project.entity, project.name, collection.name, entry);
+          if (content === undefined || 'missing' in content) continue;
+          out.set(`${collection.name}:v${index}/${entry.path}`, contentBytes(content, entry.path));
+        }
       }
     }
   }
@@ -95,7 +109,7 @@ export function countRequests(run: WandbActionRun, target: FaultTarget, endpoint
 }
 
 function isGraphql(e: RequestLogEntry): boolean {
-  return e.target === 'wandb-api' && e.endpoint !== 'file';
+  return e.target === 'wandb-api' && e.endpoint !== 'file' && e.endpoint !== 'artifact-handler';
 }
 
 /** One emulator instance per test file; workspaces are private folders removed by `cleanup()`. */
@@ -104,9 +118,11 @@ export class WandbActionHarness {
   readonly apiKey: string;
   readonly apiUrl: string;
   private readonly roots: string[] = [];
-  private readonly expected = fixtureFiles();
+  private readonly expected: Map<string, Buffer>;
 
-  constructor(em: RunningEmulators) {
+  /** `fixture`: what the emulators serve (default the demo fixture), for the byte checks. */
+  constructor(em: RunningEmulators, fixture: WandbFixture = demoWandbFixture) {
+    this.expected = fixtureFiles(fixture);
     if (!em.wandb) throw new Error('the emulators run no W&B API');
     this.em = em;
     this.apiKey = em.wandb.apiKey;
@@ -171,7 +187,10 @@ export class WandbActionHarness {
     assert.ok(maskedValues(run.stdout).includes(usedKey), 'the API key was not masked');
 
     for (const e of run.requests) {
-      if (e.target === 'storage') assert.equal(e.headers.authorization, undefined, `storage request ${e.path} carried Authorization`);
+      if (e.target === 'storage' || e.target === 'reference') {
+        assert.equal(e.headers.authorization, undefined, `${e.target} request ${e.path} carried Authorization`);
+        assert.equal(e.headers['use-admin-privileges'], undefined, `${e.target} request ${e.path} carried Use-Admin-Privileges`);
+      }
       if (e.target === 'wandb-api') {
         assert.equal(e.headers.authorization, basicCredential(usedKey), `${e.endpoint} request without the Basic credential`);
       }
@@ -192,6 +211,7 @@ export class WandbActionHarness {
     assert.equal(run.outputs['files-count'], String(t.downloaded + t.skipped + t.planned));
     assert.equal(run.outputs['skipped-count'], String(t.skipped));
     assert.equal(run.outputs['failed-count'], String(t.failed));
+    assert.equal(run.outputs['reference-count'], String(t.reference));
     assert.equal(run.outputs['missing-count'], String(t.missing));
     assert.equal(run.outputs.bytes, String(t.bytes));
     assert.equal(run.outputs.destination, run.destination);
@@ -209,7 +229,8 @@ export class WandbActionHarness {
       assert.ok(onDisk, `${what} is not on disk`);
       assert.ok(onDisk.equals(expected), `${what}: bytes on disk differ from the fixture`);
       assert.equal(record.size, expected.length, `${what}: size`);
-      assert.equal(record.md5, md5Base64(expected), `${what}: md5`);
+      // An http reference is checked by its ETag, not hashed: its record may carry no MD5.
+      if (record.md5 !== null || record.details?.reference === undefined) assert.equal(record.md5, md5Base64(expected), `${what}: md5`);
     } else {
       assert.equal(onDisk, undefined, `${what} left a file at its final path`);
     }

@@ -10,6 +10,10 @@ export const WandbInputs = {
   files: 'files',
   pattern: 'pattern',
   perPage: 'per-page',
+  artifacts: 'artifacts',
+  artifactType: 'artifact-type',
+  artifactVersions: 'artifact-versions',
+  runArtifacts: 'run-artifacts',
 } as const;
 
 export const WANDB_INPUTS: readonly InputSpec[] = [
@@ -18,7 +22,11 @@ export const WANDB_INPUTS: readonly InputSpec[] = [
   { name: WandbInputs.project, help: 'entity/project (default: $WANDB_ENTITY/$WANDB_PROJECT)' },
   { name: WandbInputs.runs, help: 'run id; repeat for more, or regex:<pattern> over ids and display names', list: true },
   { name: WandbInputs.filter, help: 'MongoDB-style JSON filter, e.g. \'{"state": "finished"}\'' },
-  { name: WandbInputs.files, help: 'file name; repeat for more, or regex:<pattern>', list: true },
-  { name: WandbInputs.pattern, help: 'SQL LIKE pattern over file names, e.g. media/images/%' },
-  { name: WandbInputs.perPage, help: 'page size for listing runs and files' },
+  { name: WandbInputs.files, help: 'file (or artifact entry) name; repeat for more, or regex:<pattern>', list: true },
+  { name: WandbInputs.pattern, help: 'SQL LIKE pattern over file (or artifact entry) names, e.g. media/images/%' },
+  { name: WandbInputs.perPage, help: 'page size for listing runs, files and artifact versions' },
+  { name: WandbInputs.artifacts, help: 'artifact version [entity/project/]collection[:alias|:vN]; repeat for more', list: true },
+  { name: WandbInputs.artifactType, help: 'only artifacts of this type; alone: every collection of this type' },
+  { name: WandbInputs.artifactVersions, help: 'latest | all | N (newest N) versions of collections named without alias' },
+  { name: WandbInputs.runArtifacts, help: 'logged | used: the artifacts of the runs selected with --runs/--filter' },
 ];

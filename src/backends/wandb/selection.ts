@@ -1,50 +1,65 @@
-// What the user asked of W&B, read from the inputs with every check that needs no network (wandb.md §1, §2):
-// the key and the server, entity/project, runs by id, regex or filter, and files by name, pattern or regex.
+// What the user asked of W&B, read from the inputs with every check that needs no network (wandb.md §1, §2;
+// wandb-artifacts.md §2.1): the key and the server, entity/project, then one of two modes. Without an artifact
+// input the source downloads run files (runs by id, regex or filter; files by name, pattern or regex); with
+// `artifacts`, `artifact-type` or `run-artifacts` it downloads artifact versions and their entries.
 import { InputError } from '../../core/errors.ts';
 import type { InputEnvironment, InputReader } from '../../core/inputs/input-spec.ts';
 import { readHttpUrl, readInteger, readNameSelector, readProjectPath, readWithFallback } from '../../core/inputs/input-values.ts';
-import { compileNameMatcher, type NameMatcher } from '../../core/names/name-matcher.ts';
 import { describeNames } from '../../core/report/describe.ts';
+import { artifactModeChosen, readArtifactInputs, type ArtifactChoice, type EntryChoice } from './artifacts/artifact-selection.ts';
 import { DEFAULT_BASE_URL, normaliseBaseUrl } from './graphql/graphql-client.ts';
 import { WandbInputs as Inputs } from './inputs.ts';
 import { checkApiKey } from './key.ts';
+import { readFileChoice, type FileChoice } from './run-files/file-choice.ts';
+import { readRunSelection, type RunChoice } from './runs/run-selection.ts';
+
+export { NAMES_AND_PATTERN_MESSAGE, type FileChoice } from './run-files/file-choice.ts';
+export type { RunChoice } from './runs/run-selection.ts';
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
+/** wandb-artifacts.md §5.1: entries per file-URL request, the client's WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE. */
+export const DEFAULT_FILE_URL_BATCH = 5000;
+const MAX_FILE_URL_BATCH = 100_000;
 
-export type RunChoice = { kind: 'all' } | { kind: 'ids'; ids: string[] } | { kind: 'regex'; matches: NameMatcher };
-
-export type FileChoice =
-  | { kind: 'all' }
-  /** Exact names, asked of the server (`fileNames`). */
-  | { kind: 'names'; names: string[] }
-  /** A SQL LIKE pattern, matched by the server (§2.3), and optionally a regex matched here over what it lists. */
-  | { kind: 'pattern'; pattern: string; matches?: NameMatcher }
-  /** Matched here over the listed names (`files: regex:…`). */
-  | { kind: 'regex'; matches: NameMatcher };
-
-export interface WandbSelection {
+interface WandbConnection {
   source: 'wandb';
   apiKey: string;
   baseUrl: string;
-  /** Page size of Runs and RunFiles: default 50 as the client (§6), at most 1000. */
-  perPage: number;
-  /** null: the viewer's default entity (§2.0). */
+  /** null: the viewer's default entity (wandb.md §2.0). */
   entity: string | null;
-  project: string;
-  runs: RunChoice;
-  /** The user's filter as JSON text, or null. */
-  filter: string | null;
-  files: FileChoice;
   /** The selection in words (from the inputs as given). */
   description: string;
   /** `entity/project` or `project`, as given. */
   projectAsGiven: string;
 }
 
-/** The official client's message (wandb.md §2.3), raised when names and a pattern are both given. */
-export const NAMES_AND_PATTERN_MESSAGE =
-  'Querying for files by both names and pattern is not supported. Please provide either a list of names or a pattern to match.';
+/** Files of runs, as `Api().run(…).files(…)` + `File.download` (wandb.md). */
+export interface WandbRunFilesSelection extends WandbConnection {
+  mode: 'run-files';
+  /** Page size of Runs and RunFiles: default 50 as the client (wandb.md §6), at most 1000. */
+  perPage: number;
+  project: string;
+  runs: RunChoice;
+  /** The user's filter as JSON text, or null. */
+  filter: string | null;
+  files: FileChoice;
+}
+
+/** Artifact versions and their entries, as `api.artifact(…).download()` (wandb-artifacts.md). */
+export interface WandbArtifactSelection extends WandbConnection {
+  mode: 'artifacts';
+  /** Page size of every listing the user set with per-page; null: each operation's client default. */
+  perPage: number | null;
+  /** null when no project was given: every artifact is then named with its entity and project. */
+  project: string | null;
+  artifacts: ArtifactChoice;
+  entries: EntryChoice;
+  /** Entries per file-URL request (wandb-artifacts.md §5.1). */
+  fileUrlBatch: number;
+}
+
+export type WandbSelection = WandbRunFilesSelection | WandbArtifactSelection;
 
 export function readWandbSelection(read: InputReader, { env }: InputEnvironment): WandbSelection {
   const apiKey = readWithFallback(read, Inputs.apiToken, env, ['WANDB_API_KEY']);
@@ -52,39 +67,68 @@ export function readWandbSelection(read: InputReader, { env }: InputEnvironment)
   checkApiKey(apiKey);
   const baseUrl = readBaseUrl(readWithFallback(read, Inputs.apiUrl, env, ['WANDB_BASE_URL']) || DEFAULT_BASE_URL);
   const projectAsGiven = read(Inputs.project) || projectFromEnvironment(env);
-  if (projectAsGiven === '')
-    throw new InputError(Inputs.project, 'is required: give entity/project, or set WANDB_PROJECT (and WANDB_ENTITY).');
-  const { first: entity, second: project } = readProjectPath(projectAsGiven, Inputs.project, 'entity/project (or just project)', true);
+  const perPage = readInteger(read(Inputs.perPage), Inputs.perPage, 1, MAX_PER_PAGE);
+  const connection = { source: 'wandb' as const, apiKey, baseUrl };
 
-  const runsSelector = readNameSelector(read(Inputs.runs), Inputs.runs);
-  const filterText = read(Inputs.filter);
+  if (artifactModeChosen(read)) {
+    const chosen = readArtifactInputs(read);
+    if (projectAsGiven === '' && chosen.needsProject) throw projectRequired();
+    const path = projectAsGiven === '' ? undefined : readPath(projectAsGiven);
+    return {
+      ...connection,
+      mode: 'artifacts',
+      perPage: perPage ?? null,
+      entity: path?.first ?? null,
+      project: path?.second ?? null,
+      artifacts: chosen.artifacts,
+      entries: chosen.entries,
+      fileUrlBatch: readFileUrlBatch(env),
+      description: [...(projectAsGiven ? [`wandb project '${projectAsGiven}'`] : ['wandb']), ...chosen.described].join(', '),
+      projectAsGiven: projectAsGiven || projectsOfNames(chosen.artifacts),
+    };
+  }
+  if (read(Inputs.artifactVersions) !== '') {
+    throw new InputError(
+      Inputs.artifactVersions,
+      "says how many versions of an artifact to take: give 'artifacts' or 'artifact-type' with it.",
+    );
+  }
+  if (projectAsGiven === '') throw projectRequired();
+  const { first: entity, second: project } = readPath(projectAsGiven);
+  const runs = readRunSelection(read);
   const fileSelector = readNameSelector(read(Inputs.files), Inputs.files);
   const pattern = read(Inputs.pattern);
-  const description = [
-    `wandb project '${projectAsGiven}'`,
-    ...(runsSelector ? [`runs ${describeNames(runsSelector)}`] : []),
-    ...(filterText ? [`filter ${filterText}`] : []),
-    ...(fileSelector ? [`files ${describeNames(fileSelector)}`] : []),
-    ...(pattern ? [`pattern '${pattern}'`] : []),
-  ].join(', ');
   return {
-    source: 'wandb',
-    apiKey,
-    baseUrl,
-    perPage: readInteger(read(Inputs.perPage), Inputs.perPage, 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE,
+    ...connection,
+    mode: 'run-files',
+    perPage: perPage ?? DEFAULT_PER_PAGE,
     entity: entity ?? null,
     project,
-    runs:
-      runsSelector === undefined
-        ? { kind: 'all' }
-        : runsSelector.kind === 'names'
-          ? { kind: 'ids', ids: runsSelector.names }
-          : { kind: 'regex', matches: compileNameMatcher(runsSelector.pattern, Inputs.runs) },
-    filter: filterText === '' ? null : readFilter(filterText),
+    runs: runs.runs,
+    filter: runs.filter,
     files: readFileChoice(fileSelector, pattern),
-    description,
+    description: [
+      `wandb project '${projectAsGiven}'`,
+      ...runs.described,
+      ...(fileSelector ? [`files ${describeNames(fileSelector)}`] : []),
+      ...(pattern ? [`pattern '${pattern}'`] : []),
+    ].join(', '),
     projectAsGiven,
   };
+}
+
+function projectRequired(): InputError {
+  return new InputError(Inputs.project, 'is required: give entity/project, or set WANDB_PROJECT (and WANDB_ENTITY).');
+}
+
+function readPath(value: string): { first?: string; second: string } {
+  return readProjectPath(value, Inputs.project, 'entity/project (or just project)', true);
+}
+
+/** The projects of fully named artifacts, for the manifest when no `project` was given. */
+function projectsOfNames(choice: ArtifactChoice): string {
+  if (choice.kind !== 'names') return '';
+  return [...new Set(choice.names.map((n) => `${n.entity ?? ''}/${n.project ?? ''}`))].join(', ');
 }
 
 /** WANDB_ENTITY/WANDB_PROJECT, as the client reads them; '' when no project is set. */
@@ -94,18 +138,7 @@ function projectFromEnvironment(env: NodeJS.ProcessEnv): string {
   return name === '' ? '' : entity === '' ? name : `${entity}/${name}`;
 }
 
-function readFileChoice(selector: ReturnType<typeof readNameSelector>, pattern: string): FileChoice {
-  if (pattern !== '') {
-    if (selector?.kind === 'names') throw new InputError(Inputs.pattern, NAMES_AND_PATTERN_MESSAGE);
-    if (selector?.kind === 'regex') return { kind: 'pattern', pattern, matches: compileNameMatcher(selector.pattern, Inputs.files) };
-    return { kind: 'pattern', pattern };
-  }
-  if (selector === undefined) return { kind: 'all' };
-  if (selector.kind === 'names') return { kind: 'names', names: selector.names };
-  return { kind: 'regex', matches: compileNameMatcher(selector.pattern, Inputs.files) };
-}
-
-/** §1 "Base URL": http(s), trailing `/` stripped; a wandb.ai address must be an https `api.` host. */
+/** wandb.md §1 "Base URL": http(s), trailing `/` stripped; a wandb.ai address must be an https `api.` host. */
 function readBaseUrl(value: string): string {
   const url = readHttpUrl(value, Inputs.apiUrl, 'https://api.wandb.ai');
   const host = url.hostname.toLowerCase();
@@ -115,16 +148,14 @@ function readBaseUrl(value: string): string {
   return normaliseBaseUrl(url.toString());
 }
 
-/** §2.2: a MongoDB-style object, sent as JSON text. Anything else cannot be a `filters` value. */
-function readFilter(text: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(Inputs.filter, `is not valid JSON (${(error as Error).message}); give e.g. {"state": "finished"}.`);
+/** wandb-artifacts.md §5.1: the client's WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE, honoured the same way. */
+function readFileUrlBatch(env: NodeJS.ProcessEnv): number {
+  const variable = 'WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE';
+  const text = env[variable]?.trim() ?? '';
+  if (text === '') return DEFAULT_FILE_URL_BATCH;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_FILE_URL_BATCH) {
+    throw new InputError(variable, `'${text}' is not a whole number from 1 to ${MAX_FILE_URL_BATCH} (entries per file-URL request).`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InputError(Inputs.filter, 'must be a JSON object such as {"state": "finished", "config.lr": {"$gt": 0.01}}.');
-  }
-  return text.trim();
+  return n;
 }

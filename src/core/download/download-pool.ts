@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Source } from '../source.ts';
 import { CancelledError, ServerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { ContentTwins } from './content-twins.ts';
 import { downloadFile, RunStoppingError } from './file-download.ts';
 import { FolderMaker } from './folder-maker.ts';
 import { removeStaleStaging, StagingArea } from './staging-area.ts';
@@ -64,7 +65,9 @@ export async function downloadAll(
   const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
   let failuresInARow = 0;
 
-  queue.onAdd((added) => source.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
+  queue.onAdd((added) =>
+    source.prepare?.(added.filter((p) => p.finalPath !== undefined && p.file.reference === undefined).map((p) => p.file)),
+  );
 
   // Workers allowed to take new files: all of them, until the process runs out of file descriptors (a low
   // `ulimit -n`); then half as many each time, so files in flight (a socket and a temporary file each) fit.
@@ -90,10 +93,25 @@ export async function downloadAll(
     },
   };
 
-  /** Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). */
+  // Files with the same bytes (contentKey) are fetched once; twins are copied from the verified file.
+  const twins = new ContentTwins<{ index: number; item: PlannedFile }>();
+  const twinKey = (item: PlannedFile): string | undefined =>
+    item.finalPath !== undefined && item.file.reference === undefined ? item.file.contentKey : undefined;
+
+  /**
+   * Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). A file
+   * with a content key either copies its verified twin or is fetched itself, and then settles the twins that
+   * were parked while it was fetched.
+   */
   const settle = async (index: number, item: PlannedFile, onReceived: () => void): Promise<void> => {
+    const key = twinKey(item);
+    const twinPath = key === undefined ? undefined : twins.present(key);
+    const fetching = key !== undefined && twinPath === undefined;
+    if (fetching) twins.begin(key);
+    let verifiedPath: string | undefined;
     try {
-      const result = await downloadFile(item, ctx, onReceived);
+      const result = await downloadFile(item, ctx, onReceived, twinPath);
+      if (result.status === 'downloaded' || result.status === 'skipped') verifiedPath = item.finalPath;
       results[index] = result;
       options.onResult?.(result);
       failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
@@ -117,6 +135,12 @@ export async function downloadAll(
       }
       stop.abort(cause);
     }
+    if (!fetching) return;
+    // Copies are local and quick: this worker does them (a failed fetch hands the key to the next twin).
+    for (const twin of twins.end(key, verifiedPath)) {
+      if (stop.signal.aborted) break;
+      await settle(twin.index, twin.item, () => undefined);
+    }
   };
 
   // Each worker keeps one transfer going. Once a file's bytes are all in, its flush, close, verification and
@@ -129,9 +153,13 @@ export async function downloadAll(
       const index = next;
       next += 1;
       if (!(await queue.waitFor(index, () => stop.signal.aborted))) break;
+      const item = planned[index] as PlannedFile;
+      const key = twinKey(item);
+      // A twin of a file being fetched waits for it without holding this worker.
+      if (key !== undefined && twins.park(key, { index, item })) continue;
       let received: () => void = () => undefined;
       const transferred = new Promise<void>((resolve) => (received = resolve));
-      const done = settle(index, planned[index] as PlannedFile, received);
+      const done = settle(index, item, received);
       await Promise.race([transferred, done]);
       await finishing;
       finishing = done;

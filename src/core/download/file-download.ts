@@ -8,6 +8,7 @@ import type { Source } from '../source.ts';
 import { RetryBudget, sleep, type RetryPolicy } from '../http/retry-policy.ts';
 import type { FileResult, OverwritePolicy, PlannedFile } from '../types.ts';
 import { AttemptError } from './attempt-error.ts';
+import { copyVerifiedTwin } from './content-twins.ts';
 import { inspectExisting } from './existing-file.ts';
 import { classifyFileFailure } from './failure-classes.ts';
 import type { FolderMaker } from './folder-maker.ts';
@@ -44,11 +45,19 @@ export class RunStoppingError extends Error {
  * close, verify, rename), so the caller can start the next transfer meanwhile. It may be called again if the
  * bytes then fail verification and the file is fetched again.
  */
-export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContext, onReceived?: () => void): Promise<FileResult> {
+export async function downloadFile(
+  planned: PlannedFile,
+  ctx: FileDownloadContext,
+  onReceived?: () => void,
+  /** A verified file with the same bytes (RemoteFile.contentKey): copied instead of fetched, when it can be. */
+  twinPath?: string,
+): Promise<FileResult> {
   const { file, finalPath, relativePath = '' } = planned;
   if (finalPath === undefined) {
     return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
   }
+  // The tracker only points to this file: it is listed, never fetched (and no folder is made for it).
+  if (file.reference !== undefined) return { planned, status: 'reference', bytes: 0, attempts: 0, error: file.reference.note };
   const budget = new RetryBudget(ctx.retry);
 
   try {
@@ -75,6 +84,11 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
     const failure = classifyFileFailure(error, relativePath, ctx.signal.aborted);
     if (failure.scope === 'run') throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
     return { planned, status: 'failed', bytes: 0, attempts: 0, error: failure.reason };
+  }
+
+  if (twinPath !== undefined) {
+    const copied = await copyTwin(planned, finalPath, twinPath, ctx, budget);
+    if (copied !== undefined) return copied;
   }
 
   let renew = false;
@@ -123,6 +137,32 @@ export async function downloadFile(planned: PlannedFile, ctx: FileDownloadContex
         throw new RunStoppingError(stop.scope === 'run' ? stop.error : new Error(String(cancelled)), stopped(planned, budget, 'cancelled'));
       });
     }
+  }
+}
+
+/** The file from its verified twin, or undefined when the copy cannot be used (then it is fetched). */
+async function copyTwin(
+  planned: PlannedFile,
+  finalPath: string,
+  twinPath: string,
+  ctx: FileDownloadContext,
+  budget: RetryBudget,
+): Promise<FileResult | undefined> {
+  const tmp = ctx.staging.tempPath();
+  try {
+    const outcome = await copyVerifiedTwin(twinPath, tmp, planned);
+    if (outcome.kind === 'unusable') {
+      ctx.log?.debug(`${planned.relativePath ?? ''}: not copied from its twin (${outcome.why}); fetching it`);
+      await ctx.staging.remove(tmp);
+      return undefined;
+    }
+    await ctx.staging.moveIntoPlace(tmp, finalPath);
+    return { planned, status: 'downloaded', bytes: outcome.bytes, ...(outcome.md5 === undefined ? {} : { md5: outcome.md5 }), attempts: 0 };
+  } catch (error) {
+    await ctx.staging.remove(tmp);
+    const failure = classifyFileFailure(error, planned.relativePath ?? '', ctx.signal.aborted);
+    if (failure.scope === 'run') throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
+    return { planned, status: 'failed', bytes: 0, attempts: 0, error: failure.reason };
   }
 }
 

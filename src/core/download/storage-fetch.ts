@@ -104,6 +104,14 @@ async function failureOf(res: Response, locator: Locator): Promise<AttemptError>
   });
 }
 
+/** The locator's own check of a successful answer (checkAnswer); a refused answer's body is discarded. */
+async function accept(res: Response, locator: Locator): Promise<void> {
+  const refusal = locator.checkAnswer?.({ url: res.url, status: res.status, headers: res.headers });
+  if (refusal === undefined) return;
+  await res.body.dump().catch(() => undefined);
+  throw refusal;
+}
+
 /**
  * The temporary file being written. The stream opens it while the request is under way (writes queue until it
  * is open); `failed` rejects on the stream's first error, so no wait on it can hang.
@@ -211,6 +219,7 @@ async function writeHeld(body: Buffer, sink: Sink, hashing: Hashing): Promise<nu
 async function fetchWhole(locator: Locator, sink: Sink, hashing: Hashing, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
   const res = await get(locator, {}, ctx);
   if (res.status < 200 || res.status >= 300) throw await failureOf(res, locator);
+  await accept(res, locator);
   seen.md5 = reportedMd5(res, false);
   const expected = contentLength(res);
   const n = await appendBody(res.body, sink, hashFor(hashing, seen));
@@ -240,6 +249,7 @@ async function fetchRanged(
     }
     if (res.status === 200 && offset === 0) {
       // The server ignored the range and sent everything.
+      await accept(res, locator);
       seen.md5 = reportedMd5(res, false);
       const expected = contentLength(res);
       const n = await appendBody(res.body, sink, hashFor(hashing, seen));
@@ -247,7 +257,10 @@ async function fetchRanged(
       return n;
     }
     if (res.status !== 206) throw await failureOf(res, locator);
-    if (offset === 0) seen.md5 = reportedMd5(res, true);
+    if (offset === 0) {
+      await accept(res, locator);
+      seen.md5 = reportedMd5(res, true);
+    }
     total = rangeTotal(res);
     if (total === undefined) throw new AttemptError('transient', 'a ranged answer had no Content-Range total');
     const want = Math.min(end, total - 1) - offset + 1;

@@ -24,3 +24,19 @@ export function printable(text: string): string {
 export function describeRecord(f: { container: string; attribute: string; step: number | null }): string {
   return printable(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}`);
 }
+
+/** `, 3 references not downloaded` when there are any, else nothing: for the totals line. */
+export function referencesNote(count: number): string {
+  return count === 0 ? '' : `, ${count} reference${count === 1 ? '' : 's'} not downloaded`;
+}
+
+/** One line for a file the tracker only references: what, where it points, and why it was not fetched. */
+export function describeReference(f: {
+  container: string;
+  attribute: string;
+  step: number | null;
+  reference?: string;
+  error: string | null;
+}): string {
+  return printable(`Not downloaded: ${describeRecord(f)} is a reference to ${f.reference ?? '?'}${f.error ? ` (${f.error})` : ''}.`);
+}

@@ -38,7 +38,10 @@ export interface ManifestRecord {
   md5: string | null;
   mimeType: string | null;
   status: FileStatus;
+  /** Why the file is not on disk (failed, missing, reference), else null. */
   error: string | null;
+  /** For status `reference`: the URI the tracker points to, which this tool does not fetch. */
+  reference?: string;
   /** The source's own facts about the file (RemoteFile.details); absent when it gives none. */
   details?: Readonly<Record<string, FileDetail>>;
 }
@@ -50,6 +53,8 @@ export interface Totals {
   missing: number;
   failed: number;
   planned: number;
+  /** Files the tracker only references (not downloaded, not on disk). */
+  reference: number;
   /** Bytes of downloaded and skipped files now at their final paths. */
   bytes: number;
 }
@@ -83,12 +88,13 @@ export function toRecord(result: FileResult): ManifestRecord {
     mimeType: file.mimeType ?? null,
     status: result.status,
     error: result.error ?? null,
+    ...(file.reference === undefined ? {} : { reference: file.reference.uri }),
     ...(file.details === undefined ? {} : { details: file.details }),
   };
 }
 
 export function computeTotals(results: readonly FileResult[]): Totals {
-  const totals: Totals = { files: results.length, downloaded: 0, skipped: 0, missing: 0, failed: 0, planned: 0, bytes: 0 };
+  const totals: Totals = { files: results.length, downloaded: 0, skipped: 0, missing: 0, failed: 0, planned: 0, reference: 0, bytes: 0 };
   for (const r of results) {
     totals[r.status] += 1;
     if (r.status === 'downloaded' || r.status === 'skipped') totals.bytes += r.bytes;

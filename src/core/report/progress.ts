@@ -10,6 +10,7 @@ export interface ProgressSnapshot {
   skipped: number;
   missing: number;
   failed: number;
+  reference: number;
   elapsedMs: number;
 }
 
@@ -26,7 +27,7 @@ export class ProgressCounter {
     this.startedAt = this.now();
     this.everyFileUpTo = options.everyFileUpTo ?? 20;
     this.intervalMs = options.intervalMs ?? 5000;
-    this.snapshot = { done: 0, total, bytes: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, elapsedMs: 0 };
+    this.snapshot = { done: 0, total, bytes: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, reference: 0, elapsedMs: 0 };
   }
 
   /** More files were resolved while downloads went on. */
@@ -67,5 +68,6 @@ export function formatProgress(s: ProgressSnapshot): string {
   if (s.skipped) parts.push(`${s.skipped} skipped`);
   if (s.missing) parts.push(`${s.missing} missing`);
   if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.reference) parts.push(`${s.reference} references not downloaded`);
   return parts.join(', ');
 }

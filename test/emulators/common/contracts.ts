@@ -101,10 +101,56 @@ export interface WandbRun {
   generatedFiles?: { count: number; prefix: string; size: number; mimetype: string };
 }
 
+/**
+ * An entry of an artifact version (wandb-artifacts.md §4). A stored entry has `content` (its blob is stored under
+ * its MD5, shared with every entry of the same bytes). A reference has `ref`: `http` is served by the emulator's
+ * reference host at that path with an ETag of the content's hex MD5, which the manifest records as the digest;
+ * `uri` (s3://, gs://, file://…) is only recorded.
+ */
+export interface WandbArtifactEntry {
+  path: string;
+  content?: Content;
+  ref?: { http: string; content: Content; recordedDigest?: string } | { uri: string; digest: string; size?: number };
+  /** The digest the manifest records, instead of the bytes' MD5 (a manifest that disagrees with its blob). */
+  digest?: string;
+  /** Left out of the file-URL listing (§5.1: the client then skips the entry silently). */
+  unlisted?: boolean;
+  /** `extra.alg` of the entry (newer clients write `XXH128`); give `digest` with it, the emulator hashes MD5 only. */
+  algorithm?: string;
+}
+
+export interface WandbArtifactVersion {
+  entries: WandbArtifactEntry[];
+  /** Aliases besides `v<N>`; `latest` is moved to the newest committed version unless a version names it. */
+  aliases?: string[];
+  /** Default `COMMITTED`; a `PENDING` version is a draft (§2.4). */
+  state?: 'COMMITTED' | 'PENDING' | 'DELETED';
+  createdAt?: string;
+  description?: string;
+  metadata?: Record<string, unknown>;
+  /** The run (id) that logged this version: its `outputArtifacts`. */
+  loggedBy?: string;
+  /** Runs (ids) that used it: their `inputArtifacts`. */
+  usedBy?: string[];
+  /** `storagePolicyConfig.storageLayout` (default `V2`). */
+  storageLayout?: 'V1' | 'V2';
+  /** Generated stored entries appended to `entries` (benchmarks): `<prefix><i>`, `size` bytes each. */
+  generatedEntries?: { count: number; prefix: string; size: number };
+}
+
+export interface WandbArtifactCollection {
+  name: string;
+  type: string;
+  description?: string;
+  /** Version N is `versions[N]`. */
+  versions: WandbArtifactVersion[];
+}
+
 export interface WandbProject {
   entity: string;
   name: string;
   runs: WandbRun[];
+  artifacts?: WandbArtifactCollection[];
 }
 
 export interface WandbFixture {
@@ -215,7 +261,8 @@ export interface Fixture {
 
 // ---------------------------------------------------------------- faults
 
-export type FaultTarget = 'neptune-api' | 'wandb-api' | 'mlflow-api' | 'storage' | 'azure';
+/** `reference`: the host that serves W&B artifacts' http(s) reference entries. */
+export type FaultTarget = 'neptune-api' | 'wandb-api' | 'mlflow-api' | 'storage' | 'azure' | 'reference';
 
 export type FaultAction =
   /** Answer with this status (and Retry-After, seconds or HTTP-date, and body) instead of the real answer. */
@@ -268,8 +315,9 @@ export interface RequestLogEntry {
   target: FaultTarget;
   /** A short label: Neptune `oauth-token`, `refresh`, `client-config`, `oidc-discovery`, `search`,
    * `attribute-definitions`, `attribute-values`, `series`, `signed-url`; W&B the GraphQL operation name
-   * (`Run`, `Runs`, `RunFiles`, `Viewer`, …) or `file`; MLflow the route (`runs/search`, `mlflow-artifacts/list`,
-   * `mlflow-artifacts/download`, `get-artifact`, …); storage `blob`. */
+   * (`Run`, `Runs`, `RunFiles`, `Viewer`, …), `file` or `artifact-handler` (the fallback download routes); MLflow
+   * the route (`runs/search`, `mlflow-artifacts/list`, `mlflow-artifacts/download`, `get-artifact`, …); storage
+   * `blob`; the reference host `ref`. */
   endpoint: string;
   method: string;
   path: string;

@@ -70,7 +70,7 @@ export function createFaultEngine(seed = 1): FaultEngine {
 
 // ---------------------------------------------------------------- parsing rules sent over HTTP
 
-const TARGETS: readonly string[] = ['neptune-api', 'wandb-api', 'mlflow-api', 'storage', 'azure'];
+const TARGETS: readonly string[] = ['neptune-api', 'wandb-api', 'mlflow-api', 'storage', 'azure', 'reference'];
 const KINDS: readonly string[] = ['status', 'reset', 'truncate', 'stall', 'expire', 'delay', 'corrupt', 'chunked', 'empty'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {

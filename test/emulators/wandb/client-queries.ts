@@ -302,3 +302,6 @@ export const PROBE_PROJECT_INPUT = `query ProbeProjectInput {
   }
 }
 `;
+
+// The artifact operations (wandb-artifacts.md) have one text only: the generated one, which every version sends.
+export * from './artifact-client-queries.ts';

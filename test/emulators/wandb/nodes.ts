@@ -2,7 +2,9 @@
 // property, calling it with (args, context) when it is a method, so each GraphQL type is a small class over a
 // store record.
 import { GraphQLError } from 'graphql';
-import { likeToRegExp } from './like-pattern.ts';
+import { likeToRegExp } from '../../../src/core/names/like-pattern.ts';
+import { CollectionNode, VersionNode } from './artifact-nodes.ts';
+import { projectArtifactFields, runArtifacts } from './artifact-roots.ts';
 import type { BlobSigner } from '../common/contracts.ts';
 import { decodeCursor, encodeCursor, pageOf, pageSize, type Connection } from './paging.ts';
 import { FilterError, parseFilters, runComparator, runMatches, unwrapConfigValue } from './run-filters.ts';
@@ -19,6 +21,12 @@ export interface WandbContext {
    * file of the previous page again); `endless` never ends a file listing, with a fresh cursor every page.
    */
   hostilePaging?: 'overlap' | 'endless';
+  /** What `serverInfo.features` lists as enabled (wandb-artifacts.md §2.2). */
+  features: readonly string[];
+  /** Versions listed oldest first whatever `order` says (server option ignoreArtifactOrder). */
+  ignoreArtifactOrder?: boolean;
+  /** A Project node (artifact-nodes.ts builds them without importing this module). */
+  projectNode: (record: ProjectRecord) => unknown;
 }
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
@@ -32,7 +40,7 @@ function asGraphqlError<T>(fn: () => T): T {
   }
 }
 
-/** The authenticated user (§2.0: `{viewer{id}}`, GetViewer, GetDefaultEntity and Viewer all read it). */
+/** The authenticated user (wandb.md §2.0: `{viewer{id}}`, GetViewer, GetDefaultEntity and Viewer all read it). */
 function viewerOf(store: WandbStore): Record<string, unknown> {
   return {
     id: b64(`User:${store.viewerEntity}`),
@@ -52,28 +60,62 @@ function viewerOf(store: WandbStore): Record<string, unknown> {
 export function createRootValue(): Record<string, unknown> {
   return {
     viewer: (_args: unknown, ctx: WandbContext) => viewerOf(ctx.store),
-    // §2.1/§9: an unknown entity/project is `project: null`, not an error.
+    // wandb.md §2.1/§9: an unknown entity/project is `project: null`, not an error.
     project: (args: { name?: string | null; entityName?: string | null }, ctx: WandbContext) => {
       const entity = args.entityName ?? ctx.store.viewerEntity;
       const record = ctx.store.projects.get(projectKey(entity, args.name ?? ''));
       return record ? new ProjectNode(record) : null;
     },
+    // wandb-artifacts.md §2.2: the enabled features (the field is absent from an old server's schema).
+    serverInfo: (_args: unknown, ctx: WandbContext) => ({
+      features: ctx.features.map((name) => ({ name, isEnabled: true })),
+      cliVersionInfo: {},
+    }),
+    artifact: (args: { id: string }, ctx: WandbContext) => {
+      const record = ctx.store.artifacts.byId.get(args.id);
+      return record ? new VersionNode(record) : null;
+    },
+    artifactCollection: (args: { id: string }, ctx: WandbContext) => {
+      const record = ctx.store.artifacts.collectionsById.get(args.id);
+      return record ? new CollectionNode(record) : null;
+    },
   };
+}
+
+export function newProjectNode(record: ProjectRecord): ProjectNode {
+  return new ProjectNode(record);
 }
 
 class ProjectNode {
   private readonly record: ProjectRecord;
   readonly readOnly = false;
+  // wandb-artifacts.md §7 (item 2): artifactCollectionMembership, artifact, artifactType(s), artifactCollection.
+  readonly artifactCollectionMembership;
+  readonly artifact;
+  readonly artifactType;
+  readonly artifactTypes;
+  readonly artifactCollection;
 
   constructor(record: ProjectRecord) {
     this.record = record;
+    const fields = projectArtifactFields(record);
+    this.artifactCollectionMembership = fields.artifactCollectionMembership;
+    this.artifact = fields.artifact;
+    this.artifactType = fields.artifactType;
+    this.artifactTypes = fields.artifactTypes;
+    this.artifactCollection = fields.artifactCollection;
+  }
+
+  /** `ProjectInfoFragment`: `entity { name }`. */
+  get entity(): { id: string; name: string } {
+    return { id: b64(`Entity:${this.record.entity}`), name: this.record.entity };
   }
 
   get id(): string {
     return b64(`Project:${this.record.internalId}`);
   }
 
-  /** A number as text: clients convert it with int() (§2.1 projectId note applies alike). */
+  /** A number as text: clients convert it with int() (wandb.md §2.1 projectId note applies alike). */
   get internalId(): string {
     return String(this.record.internalId);
   }
@@ -118,7 +160,7 @@ class ProjectNode {
   }
 }
 
-/** Config as W&B stores it: every entry `{value, desc}` (the client unwraps them, §2.1). */
+/** Config as W&B stores it: every entry `{value, desc}` (the client unwraps them, wandb.md §2.1). */
 function wrappedConfig(config: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config ?? {})) out[k] = unwrapConfigValue(v) === v ? { value: v, desc: null } : v;
@@ -177,9 +219,20 @@ class RunNode {
   get projectId(): number {
     return this.record.project.internalId;
   }
-  /** §2.3: the count of all the run's files, whatever `names`/`pattern` select. */
+  /** wandb.md §2.3: the count of all the run's files, whatever `names`/`pattern` select. */
   get fileCount(): number {
     return this.record.files.length;
+  }
+  /** wandb-artifacts.md §3.3: what the run logged. */
+  outputArtifacts(args: { after?: string | null; first?: number | null }, ctx: WandbContext) {
+    return runArtifacts(ctx.store.artifacts.logged.get(this.runKey) ?? [], args, ctx);
+  }
+  /** wandb-artifacts.md §3.3: what the run used. */
+  inputArtifacts(args: { after?: string | null; first?: number | null }, ctx: WandbContext) {
+    return runArtifacts(ctx.store.artifacts.used.get(this.runKey) ?? [], args, ctx);
+  }
+  private get runKey(): string {
+    return `${this.record.project.entity}/${this.record.project.name}/${this.record.run.id}`;
   }
   user(_args: unknown, ctx: WandbContext): Record<string, unknown> {
     return { id: b64(`User:${ctx.store.viewerEntity}`), name: 'Emulator User', username: ctx.store.viewerEntity };
@@ -188,13 +241,13 @@ class RunNode {
   /**
    * `names` (empty: all) keeps list order and silently omits names the run does not have (wandb.md §9 allows
    * a placeholder instead; we omit, so a client must notice absent names itself). `pattern` is MySQL LIKE,
-   * case-sensitive (see like-pattern.ts). The cursor is keyset-like (the file's sequence number), so paging
+   * case-sensitive (see src/core/names/like-pattern.ts). The cursor is keyset-like (the file's sequence number), so paging
    * stays correct whatever the filter.
    */
   files(
     args: { names?: readonly (string | null)[] | null; after?: string | null; first?: number | null; pattern?: string | null },
     ctx: WandbContext,
-  ): Connection<FileNode> {
+  ): Connection<FileNode> & { totalCount: number } {
     let list: readonly FileRecord[] = this.record.files;
     const names = (args.names ?? []).filter((n): n is string => typeof n === 'string');
     if (names.length > 0) {
@@ -213,7 +266,11 @@ class RunNode {
       if (ctx.hostilePaging === 'overlap') start = Math.max(0, start - 1);
     }
     const page = pageOf(list, start, pageSize(args.first, ctx.maxPerPage), (f) => encodeCursor('File', String(f.seq)));
-    return { edges: page.edges.map((e) => ({ node: new FileNode(this.record, e.node), cursor: e.cursor })), pageInfo: page.pageInfo };
+    return {
+      totalCount: list.length,
+      edges: page.edges.map((e) => ({ node: new FileNode(this.record, e.node), cursor: e.cursor })),
+      pageInfo: page.pageInfo,
+    };
   }
 }
 
@@ -223,7 +280,7 @@ function endlessFiles(
   list: readonly FileRecord[],
   args: { after?: string | null; first?: number | null },
   ctx: WandbContext,
-): Connection<FileNode> {
+): Connection<FileNode> & { totalCount: number } {
   const from = args.after ? Number(decodeCursor('Endless', args.after)) + 1 : 0;
   const size = pageSize(args.first, ctx.maxPerPage);
   const edges = Array.from({ length: size }, (_, i) => ({
@@ -236,7 +293,7 @@ function endlessFiles(
     hasNextPage: true,
     hasPreviousPage: from > 0,
   };
-  return { edges, pageInfo };
+  return { edges, pageInfo, totalCount: list.length };
 }
 
 /** Binary search: lists are in ascending `seq` order. */
@@ -266,6 +323,15 @@ class FileNode {
   }
   get name(): string {
     return this.file.name;
+  }
+  get displayName(): string {
+    return this.file.name;
+  }
+  get storagePath(): string {
+    return this.file.key;
+  }
+  digest(): string {
+    return md5Of(this.file);
   }
   get sizeBytes(): number {
     return this.file.sizeBytes;

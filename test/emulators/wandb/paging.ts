@@ -49,3 +49,23 @@ export function pageOf<T>(items: readonly T[], start: number, size: number, curs
     },
   };
 }
+
+/** Pages `items` after an opaque cursor made of each item's key. */
+export function pagedByKey<T, N>(
+  items: readonly T[],
+  kind: string,
+  keyOf: (item: T) => string,
+  args: { after?: string | null; first?: number | null },
+  ctx: { maxPerPage: number },
+  toNode: (item: T) => N,
+): Connection<N> & { totalCount: number } {
+  let start = 0;
+  if (args.after) {
+    const key = decodeCursor(kind, args.after);
+    const at = items.findIndex((i) => keyOf(i) === key);
+    if (at < 0) throw new GraphQLError(`cursor ${JSON.stringify(args.after)} does not point into this list`);
+    start = at + 1;
+  }
+  const page = pageOf(items, start, pageSize(args.first, ctx.maxPerPage), (i) => encodeCursor(kind, keyOf(i)));
+  return { totalCount: items.length, pageInfo: page.pageInfo, edges: page.edges.map((e) => ({ node: toNode(e.node), cursor: e.cursor })) };
+}

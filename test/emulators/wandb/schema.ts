@@ -1,7 +1,18 @@
-// The part of the W&B GraphQL schema the official clients use (wandb.md §2, §9), as SDL, executed by
+// The part of the W&B GraphQL schema the official clients use (wandb.md §2, §9; wandb-artifacts.md §7), as SDL, executed by
 // graphql-js: a real parser and validator, so the re-printed (Python) and the verbatim `#graphql` (wandb-core)
 // query texts are both accepted, and a query the real server would reject is rejected here too.
+import { ARTIFACT_SDL } from './artifact-schema.ts';
 import { buildSchema, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema, type ValueNode } from 'graphql';
+
+/**
+ * `serverInfo`: with the features list of a current server, or (an old server) without the field, so that
+ * `ServerFeaturesQuery` fails validation with `Cannot query field "features" on type "ServerInfo".` (§2.2).
+ */
+function serverInfoSdl(withFeatures: boolean): string {
+  return withFeatures
+    ? 'type ServerInfo {\n  features: [ServerFeature!]!\n  cliVersionInfo: JSON\n}\n'
+    : 'type ServerInfo {\n  cliVersionInfo: JSON\n}\n';
+}
 
 const SDL = /* GraphQL */ `
   "JSON carried as a string (config, summaryMetrics, systemMetrics, filters)."
@@ -16,6 +27,9 @@ const SDL = /* GraphQL */ `
   type Query {
     viewer: User
     project(name: String, entityName: String): Project
+    serverInfo: ServerInfo
+    artifact(id: ID!): Artifact
+    artifactCollection(id: ID!): ArtifactCollection
   }
 
   type User {
@@ -58,10 +72,16 @@ const SDL = /* GraphQL */ `
     internalId: ID!
     name: String!
     entityName: String!
+    entity: Entity!
     readOnly: Boolean
     runCount(filters: JSONString): Int!
     run(name: String!): Run
     runs(filters: JSONString, after: String, first: Int, order: String): RunConnection
+    artifactCollectionMembership(name: String!): ArtifactCollectionMembership
+    artifact(name: String!, enableTracking: Boolean): Artifact
+    artifactType(name: String!): ArtifactType
+    artifactTypes(after: String, first: Int): ArtifactTypeConnection!
+    artifactCollection(name: String!): ArtifactCollection
   }
 
   type PageInfo {
@@ -104,9 +124,12 @@ const SDL = /* GraphQL */ `
     projectId: Int!
     fileCount: Int!
     files(names: [String], after: String, first: Int, pattern: String): FileConnection
+    outputArtifacts(after: String, first: Int): ArtifactConnection!
+    inputArtifacts(after: String, first: Int): ArtifactConnection!
   }
 
   type FileConnection {
+    totalCount: Int!
     edges: [FileEdge!]!
     pageInfo: PageInfo!
   }
@@ -123,7 +146,11 @@ const SDL = /* GraphQL */ `
     mimetype: String
     updatedAt: DateTime
     md5: String
+    displayName: String!
+    storagePath: String
+    digest: String
   }
+  ${ARTIFACT_SDL}
 `;
 
 function literal(ast: ValueNode): unknown {
@@ -153,8 +180,8 @@ const scalars: Record<string, Partial<GraphQLScalarType>> = {
   },
 };
 
-export function createWandbSchema(): GraphQLSchema {
-  const schema = buildSchema(SDL);
+export function createWandbSchema(options: { features: boolean } = { features: true }): GraphQLSchema {
+  const schema = buildSchema(SDL + serverInfoSdl(options.features));
   for (const [name, impl] of Object.entries(scalars)) {
     const type = schema.getType(name);
     if (!(type instanceof GraphQLScalarType)) throw new Error(`schema lacks scalar ${name}`);

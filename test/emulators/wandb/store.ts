@@ -2,6 +2,7 @@
 // expanded, and every blob registered with the storage signer once, at start.
 import { contentMd5Base64, contentSize } from '../common/content.ts';
 import type { BlobSigner, Content, WandbFixture, WandbRun } from '../common/contracts.ts';
+import { addCollections, emptyArtifactIndex, type ArtifactBuild, type ArtifactIndex, type HttpReference } from './artifact-store.ts';
 import { unwrapConfigValue, type FilterableRun } from './run-filters.ts';
 
 export interface FileRecord {
@@ -41,6 +42,10 @@ export interface WandbStore {
   projects: Map<string, ProjectRecord>;
   /** Every entity that owns a project, the viewer's first. */
   entities: string[];
+  /** Artifact collections, versions, blobs (artifact-store.ts). */
+  artifacts: ArtifactIndex;
+  /** The http references the reference host serves. */
+  references: HttpReference[];
 }
 
 export function projectKey(entity: string, name: string): string {
@@ -66,15 +71,26 @@ function generated(run: WandbRun): WandbRun['files'] {
   }));
 }
 
-export async function buildStore(fixture: WandbFixture, signer: BlobSigner): Promise<WandbStore> {
+/** `referenceOrigin`: where the reference host serves http references (`ref` URLs in manifests). */
+export async function buildStore(fixture: WandbFixture, signer: BlobSigner, referenceOrigin = ''): Promise<WandbStore> {
   const store: WandbStore = {
     apiKey: fixture.apiKey,
     viewerEntity: fixture.viewerEntity,
     projects: new Map(),
     entities: [fixture.viewerEntity],
+    artifacts: emptyArtifactIndex(),
+    references: [],
   };
   let seq = 0;
   let internalId = 0;
+  let artifactSeq = 0;
+  const artifacts: ArtifactBuild = {
+    index: store.artifacts,
+    signer,
+    references: store.references,
+    referenceOrigin,
+    nextSeq: () => (artifactSeq += 1),
+  };
   for (const p of fixture.projects) {
     const project: ProjectRecord = { internalId: (internalId += 1), entity: p.entity, name: p.name, runs: [], byId: new Map() };
     if (store.projects.has(projectKey(p.entity, p.name))) throw new Error(`fixture: project ${p.entity}/${p.name} twice`);
@@ -103,6 +119,7 @@ export async function buildStore(fixture: WandbFixture, signer: BlobSigner): Pro
       project.runs.push(record);
       project.byId.set(run.id, record);
     }
+    await addCollections(artifacts, p.entity, p.name, p.artifacts ?? [], p.runs[0]?.createdAt ?? '2024-01-01T00:00:00');
   }
   return store;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { MlflowFixture, NeptuneFixture, RequestLogEntry, WandbFixture } from '../../emulators/common/contracts.ts';
 import type { ManifestRecord } from '../../../src/core/report/manifest.ts';
 import type { FileStatus } from '../../../src/core/types.ts';
-import { FILES_PER_EXPERIMENT, mlflowIndex, neptuneIndex, wandbIndex } from './fixtures.ts';
+import { FILES_PER_EXPERIMENT, mlflowIndex, neptuneIndex, wandbArtifactIndex, wandbIndex } from './fixtures.ts';
 import type { CaseRun } from './harness.ts';
 import type { Expectation } from './verify.ts';
 
@@ -85,4 +85,10 @@ export { FILES_PER_EXPERIMENT };
 export function mlflowExpectation(fixture: MlflowFixture, extra: Partial<Expectation> = {}): Expectation {
   const index = mlflowIndex(fixture);
   return { index, files: index.size, status: missingByName, ...extra };
+}
+
+/** Every entry of every version of the artifact fixture; `lost.bin` is missing. */
+export function wandbArtifactExpectation(fixture: WandbFixture, extra: Partial<Expectation> = {}): Expectation {
+  const index = wandbArtifactIndex(fixture);
+  return { index, files: index.size, status: (r) => (r.attribute === 'lost.bin' ? 'missing' : 'downloaded'), ...extra };
 }

@@ -9,9 +9,11 @@ import type {
   NeptuneFixture,
   NeptuneRun,
   StorageProvider,
+  WandbArtifactEntry,
   WandbFile,
   WandbFixture,
 } from '../../emulators/common/contracts.ts';
+import { servedEntryContent, versionEntries } from '../../emulators/wandb/artifact-store.ts';
 import { defaultStoragePath } from '../../emulators/neptune/fixture-load.ts';
 
 export const REL_NEPTUNE_API_KEY = 'rel-neptune-secret-7d1e5b3a9c2f4e6a8b0d';
@@ -255,6 +257,58 @@ export function mlflowIndex(fixture: MlflowFixture): Map<string, ExpectedBlob> {
     }
     for (const a of artifacts)
       index.set(identity(run.runId, a.path, undefined), { content: a.content, key: `mlflow/${run.runId}/${a.path}` });
+  }
+  return index;
+}
+
+// ---------------------------------------------------------------- W&B artifacts
+
+export const REL_ARTIFACT = 'rel-model';
+export const REL_ARTIFACT_PROJECT = `${REL_WANDB_ENTITY}/rel-artifacts`;
+/** Per version: a JSON file, two binary entries (20 KiB and 150 KiB), a shared vocabulary and an http reference. */
+export const ENTRIES_PER_VERSION = 5;
+
+export interface ArtifactOptions {
+  /** Versions of `rel-model` (default 2). */
+  versions?: number;
+  /** Adds `lost.bin`, listed in the manifest, absent from storage, to the newest version. */
+  missing?: boolean;
+}
+
+/** One project with the collection `rel-model`; the newest version is `latest`. */
+export function wandbArtifactFixture(o: ArtifactOptions = {}): WandbFixture {
+  const versions = Array.from({ length: o.versions ?? 2 }, (_, v) => {
+    const entries: WandbArtifactEntry[] = [
+      { path: 'config.json', content: text(`{"version": ${v}}`) },
+      { path: 'weights/small.bin', content: bytes(20 * 1024, `rel-artifact/${v}/small`) },
+      { path: 'weights/large.bin', content: bytes(150 * 1024 + v, `rel-artifact/${v}/large`) },
+      // The same bytes in every version: one blob.
+      { path: 'vocab.txt', content: text('a\nb\nc\n'.repeat(500)) },
+      { path: 'labels.csv', ref: { http: `rel/labels-${v}.csv`, content: bytes(8 * 1024, `rel-artifact/${v}/labels`) } },
+    ];
+    if (o.missing && v === (o.versions ?? 2) - 1) entries.push({ path: 'lost.bin', content: { missing: true, size: 2048 } });
+    return { entries };
+  });
+  const [entity, name] = REL_ARTIFACT_PROJECT.split('/') as [string, string];
+  return {
+    apiKey: REL_WANDB_API_KEY,
+    viewerEntity: REL_WANDB_ENTITY,
+    projects: [{ entity, name, runs: [], artifacts: [{ name: REL_ARTIFACT, type: 'model', versions }] }],
+  };
+}
+
+/** Every entry the emulator serves, by (`<collection>:v<N>`, entry path). */
+export function wandbArtifactIndex(fixture: WandbFixture): Map<string, ExpectedBlob> {
+  const index = new Map<string, ExpectedBlob>();
+  for (const p of fixture.projects) {
+    for (const c of p.artifacts ?? []) {
+      for (const [v, version] of c.versions.entries()) {
+        for (const entry of versionEntries(version)) {
+          const content = servedEntryContent(p.entity, p.name, c.name, entry);
+          if (content !== undefined) index.set(identity(`${c.name}:v${v}`, entry.path, undefined), { content, key: entry.path });
+        }
+      }
+    }
   }
   return index;
 }

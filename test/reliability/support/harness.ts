@@ -29,7 +29,7 @@ export const TUNING: Readonly<Record<string, string>> = {
   DOWNLOAD_EXPERIMENT_FILES_CONNECT_TIMEOUT_MS: '1000',
 };
 
-/** Headers that carry a tracker credential; none may reach a storage host (127.0.0.2, 127.0.0.3). */
+/** Headers that carry a tracker credential; none may reach a storage host (127.0.0.2, 127.0.0.3) or a reference host (127.0.0.4). */
 const CREDENTIAL_HEADERS = ['authorization', 'x-neptune-api-token', 'cookie', 'use-admin-privileges'] as const;
 
 export const DESTINATION = 'out';
@@ -56,11 +56,13 @@ export interface CaseRun extends ActionRun {
   apiRetries: number;
 }
 
-/** Requests for a file's bytes: storage hosts, W&B file URLs, MLflow's download routes. */
+/** Requests for a file's bytes: storage hosts, W&B file URLs and download handlers, MLflow's download routes. */
 const isStorageEntry = (e: RequestLogEntry): boolean =>
   e.target === 'storage' ||
   e.target === 'azure' ||
+  e.target === 'reference' ||
   e.endpoint === 'file' ||
+  e.endpoint === 'artifact-handler' ||
   e.endpoint === 'mlflow-artifacts/download' ||
   e.endpoint === 'get-artifact';
 
@@ -207,7 +209,7 @@ export class Scenario {
       assert.doesNotMatch(text, /Bearer\s+\S{8,}/, `a Bearer credential in ${where}`);
     }
     for (const e of requests) {
-      if (e.target !== 'storage' && e.target !== 'azure') continue;
+      if (e.target !== 'storage' && e.target !== 'azure' && e.target !== 'reference') continue;
       for (const h of CREDENTIAL_HEADERS) {
         assert.equal(e.headers[h], undefined, `a '${h}' header reached the ${e.target} host (${e.method} ${e.path.split('?')[0]})`);
       }

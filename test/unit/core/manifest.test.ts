@@ -55,6 +55,6 @@ describe('manifest records', () => {
       result(file({ attribute: 'b' }), { status: 'missing', bytes: 0 }),
       result(file({ attribute: 'c' }), { status: 'skipped', bytes: 5 }),
     ]);
-    assert.deepEqual(m.totals, { files: 3, downloaded: 1, skipped: 1, missing: 1, failed: 0, planned: 0, bytes: 12 });
+    assert.deepEqual(m.totals, { files: 3, downloaded: 1, skipped: 1, missing: 1, failed: 0, planned: 0, reference: 0, bytes: 12 });
   });
 });

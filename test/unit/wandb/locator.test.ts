@@ -7,7 +7,7 @@ import { AttemptError } from '../../../src/core/download/attempt-error.ts';
 import type { RemoteFile } from '../../../src/core/types.ts';
 import { Agent } from 'undici';
 import { WandbGraphqlClient } from '../../../src/backends/wandb/graphql/graphql-client.ts';
-import { classifyWandbAnswer, WandbLocator, type WandbFileHandle } from '../../../src/backends/wandb/locator.ts';
+import { classifyWandbAnswer, WandbLocator, type WandbFileHandle } from '../../../src/backends/wandb/run-files/locator.ts';
 
 const answer = (status: number, body = '', type = 'application/xml') => ({
   url: 'https://storage.example/x',

@@ -1,15 +1,18 @@
 // The W&B inputs, read as the action gets them (strings), with every check that needs no network.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NAMES_AND_PATTERN_MESSAGE, readWandbSelection, type WandbSelection } from '../../../src/backends/wandb/selection.ts';
+import { NAMES_AND_PATTERN_MESSAGE, readWandbSelection, type WandbRunFilesSelection } from '../../../src/backends/wandb/selection.ts';
 import { InputError } from '../../../src/core/errors.ts';
 
 const apiKey = `local-${'k'.repeat(40)}`;
 const base = { 'api-token': apiKey, project: 'ent/proj' };
 
-function read(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): WandbSelection {
+/** Without artifact inputs the selection is of run files. */
+function read(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): WandbRunFilesSelection {
   const given: Record<string, string> = { ...base, ...inputs };
-  return readWandbSelection((name) => given[name] ?? '', { env, baseDirectory: '/' });
+  const selection = readWandbSelection((name) => given[name] ?? '', { env, baseDirectory: '/' });
+  assert.equal(selection.mode, 'run-files');
+  return selection as WandbRunFilesSelection;
 }
 
 function refuses(inputs: Record<string, string>, input: string, message?: RegExp): void {

@@ -1,5 +1,6 @@
-// Relay-style connections as the official paginator reads them (wandb.md §2.2 "Pagination"): the next cursor
-// is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage is false.
+// Relay-style connections as the official paginators read them. Runs and run files (wandb.md §2.2 "Pagination"):
+// the next cursor is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage
+// is false. Artifact listings (wandb-artifacts.md §3.1) send back pageInfo.endCursor instead.
 import { ServerError } from '../../../core/errors.ts';
 import { isObject } from './graphql-client.ts';
 
@@ -30,4 +31,31 @@ export function unexpected(what: string, why: string): ServerError {
 export function countOf(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+export interface EdgePage {
+  edges: GqlEdge[];
+  /** `pageInfo.endCursor`: what artifact paginators send back. */
+  cursor: string | undefined;
+  hasNextPage: boolean;
+}
+
+export type GqlEdge = Record<string, unknown>;
+
+/**
+ * A connection as every artifact paginator reads it (wandb-artifacts.md §3.1 "Paging"): the next cursor is
+ * `pageInfo.endCursor` (unlike runs and run files), and paging stops when `hasNextPage` is false.
+ */
+export function readEndCursorPage(value: unknown, what: string): EdgePage {
+  if (!isObject(value) || !Array.isArray(value.edges)) throw unexpected(what, 'no edges');
+  const edges = (value.edges as unknown[]).map((edge) => {
+    if (!isObject(edge)) throw unexpected(what, 'an edge that is not an object');
+    return edge;
+  });
+  const pageInfo = isObject(value.pageInfo) ? value.pageInfo : {};
+  return {
+    edges,
+    cursor: typeof pageInfo.endCursor === 'string' ? pageInfo.endCursor : undefined,
+    hasNextPage: pageInfo.hasNextPage === true,
+  };
 }

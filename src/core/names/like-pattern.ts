@@ -1,6 +1,7 @@
-// SQL LIKE patterns as `run.files(pattern=…)` takes them (wandb.md §2.3: "mySQL's LIKE syntax"): `%` any run of
-// characters, `_` exactly one character, `\` escapes the next character. The backend only sends the pattern
-// (the server matches); this module serves the emulator, and lets the backend explain a pattern in messages.
+// SQL LIKE patterns, the `pattern` filter some trackers take over file names (wandb.md §2.3: "mySQL's LIKE
+// syntax"): `%` any run of characters, `_` exactly one character, `\` escapes the next character. Where the
+// tracker's server matches, a source only sends the pattern (and the emulators match with this module); over
+// lists no server filters (the entries of a manifest), a source matches with it, so both agree.
 
 // Characters that must be escaped in a `u`-mode RegExp (identity escapes of anything else are syntax errors).
 const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;

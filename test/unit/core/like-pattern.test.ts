@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { likeToRegExp } from './like-pattern.ts';
+import { likeToRegExp } from '../../../src/core/names/like-pattern.ts';
 
 const like = (pattern: string, name: string, caseInsensitive = false): boolean => likeToRegExp(pattern, { caseInsensitive }).test(name);
 

@@ -1,14 +1,14 @@
 // Where a W&B file's bytes are (wandb.md §3): the File node's `url`, on the API host, which answers with a
 // redirect to a signed, expiring storage URL. The core downloader follows the redirect itself and sends the
 // Basic credential only while the URL is on the API origin (wandb-core's rule, §3 "0.28.0+"), never to storage.
-import type { FailureKind, Locator, StorageAnswer } from '../../core/source.ts';
-import { CancelledError, errorMessage, NotFoundError } from '../../core/errors.ts';
-import { isRetryableStatus } from '../../core/http/retry-policy.ts';
-import { AttemptError } from '../../core/source.ts';
-import type { RemoteFile } from '../../core/types.ts';
-import { ADMIN_PRIVILEGES_HEADER, WANDB_USER_AGENT, type WandbGraphqlClient } from './graphql/graphql-client.ts';
-import { listRunFiles } from './api/run-files.ts';
-import type { ProjectPath } from './api/runs.ts';
+import type { FailureKind, Locator, StorageAnswer } from '../../../core/source.ts';
+import { CancelledError, errorMessage, NotFoundError } from '../../../core/errors.ts';
+import { isRetryableStatus } from '../../../core/http/retry-policy.ts';
+import { AttemptError } from '../../../core/source.ts';
+import type { RemoteFile } from '../../../core/types.ts';
+import { ADMIN_PRIVILEGES_HEADER, WANDB_USER_AGENT, type WandbGraphqlClient } from '../graphql/graphql-client.ts';
+import { listRunFiles } from '../api/run-files.ts';
+import type { ProjectPath } from '../api/runs.ts';
 
 /** RemoteFile.handle of a W&B file. */
 export interface WandbFileHandle {
