@@ -47,6 +47,7 @@ const file = (size: number): RemoteFile => ({
 
 async function run(dest: string, f: RemoteFile, held: Buffer) {
   const planned = new LocalPathPlanner({ destination: dest, flavor: 'posix', caseInsensitive: false }).plan(f);
+  assert.ok(planned);
   const retry = { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0, maxTotalWaitMs: 100 };
   const signal = new AbortController().signal;
   return downloadAll([planned], source(held), { destination: dest, concurrency: 2, overwrite: 'skip-existing', retry, dispatcher, signal });
