@@ -4,7 +4,7 @@
 // signal, and after a kill -9 (the next run removes what the killed one left).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -46,10 +46,17 @@ function signalWhen(child: ChildProcess, ready: () => Promise<boolean>, signals:
   })();
 }
 
-/** True once the destination holds a temporary file with bytes in it (a transfer in flight). */
+/**
+ * True once the big file's transfer is in flight: a temporary file holding the megabyte that comes before its
+ * stall (small files' temporary files come and go too fast to be the one a signal should meet).
+ */
 async function transferInFlight(destination: string): Promise<boolean> {
   const tree = await walk(destination);
-  return tree.files.some((f) => TEMP_FILE.test(path.posix.basename(f)));
+  for (const f of tree.files.filter((f) => TEMP_FILE.test(path.posix.basename(f)))) {
+    const info = await stat(path.join(destination, f)).catch(() => undefined);
+    if (info !== undefined && info.size >= 1 << 20) return true;
+  }
+  return false;
 }
 
 describe('runs that stop early end cleanly', () => {
