@@ -203,7 +203,6 @@ export class Scenario {
     this.figures.caseMs = Math.round(performance.now() - this.started);
     recordFigures(this.figures);
     await this.em.close();
-    await Promise.all(this.workspaces.map((w) => rm(w, { recursive: true, force: true })));
-    await Promise.all(this.workspaces.map((w) => rm(`${w}.output`, { force: true }).then(() => rm(`${w}.summary`, { force: true }))));
+    await Promise.all(this.workspaces.map((w) => rm(w, { recursive: true, force: true, maxRetries: 3 })));
   }
 }

@@ -2,8 +2,7 @@
 // temporary files, credentials kept off other hosts, and cancellation.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Source, Locator } from '../../../src/core/source.ts';
@@ -14,6 +13,11 @@ import { LocalPathPlanner } from '../../../src/core/plan/local-paths.ts';
 import type { RetryPolicy } from '../../../src/core/http/retry-policy.ts';
 import type { FileResult, OverwritePolicy, RemoteFile } from '../../../src/core/types.ts';
 import { startFaultyFileServer, type FaultyFileServer } from '../../support/faulty-file-server.ts';
+import { TempFolders } from '../../support/temp-folders.ts';
+
+/** Destinations the tests create; removed when the file's tests end, passed or failed. */
+const temps = new TempFolders();
+after(() => temps.removeAll());
 
 const retry: RetryPolicy = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100, maxTotalWaitMs: 5000 };
 const dispatcher = createDispatcher({ connectionsPerOrigin: 8, headersTimeoutMs: 2000, bodyTimeoutMs: 300, connectTimeoutMs: 2000 });
@@ -97,11 +101,10 @@ describe('downloader', () => {
       '/dir/nested/file.txt': { content: content['dir/nested/file.txt'] },
       '/empty.bin': { content: content['empty.bin'] },
     });
-    dest = await mkdtemp(path.join(tmpdir(), 'def-dl-'));
+    dest = await temps.make('def-dl-');
   });
   after(async () => {
     await server.close();
-    await rm(dest, { recursive: true, force: true });
   });
 
   const plan = (files: RemoteFile[], at = dest) => {
@@ -193,27 +196,23 @@ describe('downloader', () => {
       events.push(`locate ${file.attribute}`);
       return locate(file, renew);
     };
-    const at = await mkdtemp(path.join(tmpdir(), 'def-overlap-'));
-    try {
-      const results = await downloadAll(plan(files, at), backend, {
-        destination: at,
-        concurrency: 1,
-        overwrite: 'overwrite',
-        retry,
-        dispatcher,
-        signal: new AbortController().signal,
-        onResult: (r) => events.push(`done ${r.planned.file.attribute}`),
-      });
-      assert.deepEqual(
-        results.map((r) => r.status),
-        ['downloaded', 'downloaded'],
-      );
-      // One transfer at a time (concurrency 1), but the first file's disk work overlaps the second request.
-      assert.deepEqual(events.slice(0, 2), ['locate ok.bin', 'locate empty.bin'], events.join(', '));
-      assert.deepEqual([...events.slice(2)].sort(), ['done empty.bin', 'done ok.bin']);
-    } finally {
-      await rm(at, { recursive: true, force: true });
-    }
+    const at = await temps.make('def-overlap-');
+    const results = await downloadAll(plan(files, at), backend, {
+      destination: at,
+      concurrency: 1,
+      overwrite: 'overwrite',
+      retry,
+      dispatcher,
+      signal: new AbortController().signal,
+      onResult: (r) => events.push(`done ${r.planned.file.attribute}`),
+    });
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['downloaded', 'downloaded'],
+    );
+    // One transfer at a time (concurrency 1), but the first file's disk work overlaps the second request.
+    assert.deepEqual(events.slice(0, 2), ['locate ok.bin', 'locate empty.bin'], events.join(', '));
+    assert.deepEqual([...events.slice(2)].sort(), ['done empty.bin', 'done ok.bin']);
   });
 
   it('sends credentials to the API origin only, never after a redirect to storage', async () => {
@@ -222,13 +221,12 @@ describe('downloader', () => {
     try {
       const file = remote('file', Buffer.from('stored bytes'));
       const backend = new FakeBackend([file], () => api.origin, { origin: api.origin, header: 'Basic c2VjcmV0' });
-      const at = await mkdtemp(path.join(tmpdir(), 'def-auth-'));
+      const at = await temps.make('def-auth-');
       const [result] = await run([file], backend, 'overwrite', undefined, at);
       assert.equal(result?.status, 'downloaded');
       assert.equal(api.seen[0]?.headers.authorization, 'Basic c2VjcmV0');
       assert.equal(storage.seen.length, 1);
       assert.equal(storage.seen[0]?.headers.authorization, undefined);
-      await rm(at, { recursive: true, force: true });
     } finally {
       await storage.close();
       await api.close();
@@ -236,19 +234,17 @@ describe('downloader', () => {
   });
 
   it('refuses to write through a symlinked folder planted in the destination', async () => {
-    const at = await mkdtemp(path.join(tmpdir(), 'def-link-'));
-    const outside = await mkdtemp(path.join(tmpdir(), 'def-outside-'));
+    const at = await temps.make('def-link-');
+    const outside = await temps.make('def-outside-');
     const { symlink } = await import('node:fs/promises');
     await symlink(outside, path.join(at, 'run1'));
     const files = [remote('ok.bin', content['ok.bin'])];
     await assert.rejects(run(files, new FakeBackend(files, () => server.origin), 'overwrite', undefined, at), /symbolic link/);
     assert.deepEqual(await readdir(outside), []);
-    await rm(at, { recursive: true, force: true });
-    await rm(outside, { recursive: true, force: true });
   });
 
   it('fails only the file whose path is taken by a folder, and downloads the rest', async () => {
-    const at = await mkdtemp(path.join(tmpdir(), 'def-dir-'));
+    const at = await temps.make('def-dir-');
     await mkdir(path.join(at, 'run1', 'ok.bin', 'inside'), { recursive: true });
     const files = [remote('ok.bin', content['ok.bin']), remote('dir/nested/file.txt', content['dir/nested/file.txt'])];
     const results = await run(files, new FakeBackend(files, () => server.origin), 'overwrite', undefined, at);
@@ -256,11 +252,10 @@ describe('downloader', () => {
     assert.match(results[0]?.error ?? '', /cannot write 'run1\/ok\.bin': (EISDIR|ENOTEMPTY|EEXIST)/);
     assert.equal(results[1]?.status, 'downloaded');
     assert.deepEqual(await listAll(at), ['run1/dir/nested/file.txt']);
-    await rm(at, { recursive: true, force: true });
   });
 
   it('stops on cancellation and leaves no temporary file', async () => {
-    const at = await mkdtemp(path.join(tmpdir(), 'def-cancel-'));
+    const at = await temps.make('def-cancel-');
     const big = bytes(10_000, 11);
     server.files.set('/stall.bin', {
       content: big,
@@ -277,7 +272,6 @@ describe('downloader', () => {
     assert.ok(Date.now() - started < 2000);
     await mkdir(path.join(at, 'run1'), { recursive: true });
     assert.deepEqual(await listAll(at), []);
-    await rm(at, { recursive: true, force: true });
   });
 });
 
