@@ -21,6 +21,8 @@ export interface ActionRun {
   summary: string;
   workspace: string;
   durationMs: number;
+  /** The safety timeout killed it (it hung); stderr ends with a line saying so. */
+  timedOut: boolean;
 }
 
 export interface ActionRunOptions {
@@ -114,5 +116,6 @@ async function runIn(options: ActionRunOptions, workspace: string, runnerDir: st
     summary: await readFile(summaryFile, 'utf8'),
     workspace,
     durationMs: Date.now() - started,
+    timedOut: hung,
   };
 }
