@@ -63,6 +63,27 @@ const remote = (name: string, content: Buffer | undefined, withChecksum = true):
   handle: null,
 });
 
+/** Only against hangs: far longer than any of these tests runs, even on a busy machine. Not a time bound. */
+const SAFETY_TIMEOUT_MS = 60_000;
+
+/** `promise`, or a rejection saying what hung if it has not settled after `ms`. */
+function settlesWithin<T>(promise: Promise<T>, ms: number, hung: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${hung} (still pending after ${ms} ms)`)), ms);
+  });
+  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+}
+
+/** Polls until `condition` holds; fails with `hung` after the safety timeout. */
+async function waitFor(condition: () => boolean, hung: string): Promise<void> {
+  const deadline = performance.now() + SAFETY_TIMEOUT_MS;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`${hung} (after ${SAFETY_TIMEOUT_MS} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 async function listAll(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
@@ -122,7 +143,6 @@ describe('downloader', () => {
   it('survives the fault script and verifies every file', async () => {
     const files = [...Object.entries(content).map(([n, c]) => remote(n, c)), remote('gone.bin', undefined)];
     const backend = new FakeBackend(files, () => server.origin);
-    const started = Date.now();
     const results = await run(files, backend);
     const byName = new Map(results.map((r) => [r.planned.file.attribute, r]));
     for (const [name, c] of Object.entries(content)) {
@@ -141,8 +161,13 @@ describe('downloader', () => {
     assert.equal(byName.get('reset.bin')?.attempts, 2);
     assert.equal(byName.get('slow.bin')?.attempts, 2, 'a stalled body times out and is retried');
     assert.equal(backend.renewals, 1, 'the expired URL was renewed once');
-    assert.ok(Date.now() - started >= 1000, 'Retry-After: 1 was honoured');
-    assert.ok(Date.now() - started < 10_000);
+    // Retry-After: 1 was honoured: the second GET of that file came no earlier than 1 s after the 429 (a lower
+    // bound, which a busy machine can only make truer; a few ms for the event loop's millisecond clock).
+    assert.equal(byName.get('limited.bin')?.attempts, 2);
+    const limited = server.seen.filter((s) => s.path === '/limited.bin').map((s) => s.at);
+    assert.equal(limited.length, 2);
+    const gap = (limited[1] as number) - (limited[0] as number);
+    assert.ok(gap >= 1000 - 5, `retried ${gap.toFixed(0)} ms after a 429 with Retry-After: 1`);
     // Only final files remain: no temporary file, nothing for the corrupt or missing ones.
     const expected = Object.keys(content)
       .filter((n) => n !== 'corrupt.bin')
@@ -254,22 +279,35 @@ describe('downloader', () => {
     assert.deepEqual(await listAll(at), ['run1/dir/nested/file.txt']);
   });
 
-  it('stops on cancellation and leaves no temporary file', async () => {
+  it('stops on cancellation in the middle of a transfer and leaves no temporary file', async (t) => {
     const at = await temps.make('def-cancel-');
     const big = bytes(10_000, 11);
-    server.files.set('/stall.bin', {
-      content: big,
-      script: [
-        { stallMs: 250, afterBytes: 5000 },
-        { stallMs: 250, afterBytes: 5000 },
-      ],
+    // The body stalls after 5000 bytes for longer than any test runs, and the read timeout is as long: only the
+    // abort can end this transfer. Were it ignored, downloadAll would never return (the safety timeout says so).
+    server.files.set('/stall.bin', { content: big, script: [{ stallMs: 600_000, afterBytes: 5000 }] });
+    const patient = createDispatcher({
+      connectionsPerOrigin: 2,
+      headersTimeoutMs: 600_000,
+      bodyTimeoutMs: 600_000,
+      connectTimeoutMs: 2000,
     });
+    t.after(() => patient.destroy());
     const files = [remote('stall.bin', big)];
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    await assert.rejects(run(files, new FakeBackend(files, () => server.origin), 'overwrite', controller.signal, at), CancelledError);
-    assert.ok(Date.now() - started < 2000);
+    const download = downloadAll(plan(files, at), new FakeBackend(files, () => server.origin), {
+      destination: at,
+      concurrency: 4,
+      overwrite: 'overwrite',
+      retry,
+      dispatcher: patient,
+      signal: controller.signal,
+    });
+    await waitFor(() => server.hits.get('/stall.bin') === 1, 'the stalled file was never requested');
+    controller.abort();
+    await assert.rejects(
+      settlesWithin(download, SAFETY_TIMEOUT_MS, 'downloadAll did not return after the abort: a stalled transfer ignores cancellation'),
+      CancelledError,
+    );
     await mkdir(path.join(at, 'run1'), { recursive: true });
     assert.deepEqual(await listAll(at), []);
   });
