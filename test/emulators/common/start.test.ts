@@ -133,6 +133,7 @@ test('API servers: control interface, mounting, signing through storage, close',
 test('latencyMs delays API and storage answers', async () => {
   const em = await startEmulators({ fixture: { neptune: neptuneFixture('gcp') }, handlers: { neptune: fakeNeptune }, latencyMs: 80 });
   try {
+    // Lower bounds only: a busy machine can only make an answer later.
     const t0 = performance.now();
     const { url } = (await json(`${em.neptune?.url}/sign`)).body as { url: string };
     const t1 = performance.now();

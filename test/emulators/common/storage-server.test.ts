@@ -151,7 +151,8 @@ test('mid-body faults: stall then continue, reset after some bytes', async () =>
   faults.add({ target: 'storage', action: { kind: 'stall', ms: 150, afterBytes: 70_000 } });
   const t0 = performance.now();
   const stalled = await get(url);
-  assert.ok(performance.now() - t0 >= 140);
+  // A lower bound only: a busy machine can only make the stall longer.
+  assert.ok(performance.now() - t0 >= 140, `whole after ${performance.now() - t0} ms with a 150 ms stall`);
   assert.deepEqual(stalled.body, whole);
   faults.add({ target: 'storage', action: { kind: 'reset', afterBytes: 70_000 } });
   const res = await request(url);
