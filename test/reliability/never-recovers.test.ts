@@ -3,7 +3,7 @@
 // and the manifest records every file that could not be fetched. A Retry-After longer than the whole waiting
 // budget ends the request at once instead of sleeping through it. Bounded means counted: requests in the
 // emulator's log and the back-off the action recorded, never the run's duration (a run that did not give up
-// is killed by the harness's 60 s safety timeout and fails on its exit code and counts).
+// is killed by the harness's safety timeout and fails on its exit code and counts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertJitteredBackoffs, neptuneExpectation, wandbExpectation } from './support/checks.ts';

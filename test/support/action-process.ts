@@ -31,7 +31,7 @@ export interface ActionRunOptions {
   entry?: string;
   /** GITHUB_WORKSPACE and the working directory; the caller creates and removes it. */
   workspace: string;
-  /** Safety net against a hung action: SIGKILL after this long (default 60 s). Not a performance bound. */
+  /** Safety net against a hung action: SIGKILL after this long (default 3 min: a run takes seconds, a minute on a very busy machine). Not a performance bound. */
   timeoutMs?: number;
   /** Called with the child once it started (e.g. to send SIGTERM). */
   onSpawn?: (child: ChildProcess) => void;
@@ -93,7 +93,7 @@ async function runIn(options: ActionRunOptions, workspace: string, runnerDir: st
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   options.onSpawn?.(child);
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 180_000;
   let hung = false;
   const timer = setTimeout(() => {
     hung = true;

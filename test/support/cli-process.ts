@@ -23,7 +23,7 @@ export interface CliRunOptions {
   /** The working directory (relative destinations resolve here); the caller creates and removes it. */
   cwd: string;
   entry?: string;
-  /** Safety net against a hung CLI: SIGKILL after this long (default 30 s). Not a performance bound. */
+  /** Safety net against a hung CLI: SIGKILL after this long (default 3 min: a run takes seconds, a minute on a very busy machine). Not a performance bound. */
   timeoutMs?: number;
   /** Called with the child once it started (e.g. to send SIGINT). */
   onSpawn?: (child: ChildProcess) => void;
@@ -47,7 +47,7 @@ async function spawnAndCollect(
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   options.onSpawn?.(child);
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 180_000;
   let hung = false;
   const timer = setTimeout(() => {
     hung = true;
