@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { contentStream } from '../test/emulators/common/content.ts';
 import { curlVersion } from './baselines/curl.ts';
 import { runMeasuredAction, type ActionEntry } from './lib/action-run.ts';
 import { measureScenario } from './lib/measure.ts';
@@ -31,6 +32,14 @@ function md5Throughput(bytes: number): number {
   for (let done = 0; done < bytes; done += chunk.length) hash.update(chunk);
   hash.digest();
   return bytes / 1e6 / ((performance.now() - started) / 1000);
+}
+
+/** The emulators' generated-content stream on one core (MB/s): S3 cannot go faster than its source. */
+async function contentThroughput(bytes: number): Promise<number> {
+  const started = performance.now();
+  let n = 0;
+  for await (const chunk of contentStream({ generate: { size: bytes, seed: 'bench' } }, 'bench')) n += (chunk as Buffer).length;
+  return n / 1e6 / ((performance.now() - started) / 1000);
 }
 
 const { values } = parseArgs({
@@ -85,9 +94,14 @@ const startedAt = new Date().toISOString();
 const commit = commitInfo(path.resolve(import.meta.dirname, '..'));
 const log = (line: string): void => console.log(`[${((performance.now() / 1000) | 0).toString().padStart(4)} s] ${line}`);
 const curl = curlVersion();
-const machine = machineInfo(md5Throughput(mode === 'quick' ? 64e6 : 512e6), curl);
+const machine = machineInfo(
+  md5Throughput(mode === 'quick' ? 64e6 : 512e6),
+  await contentThroughput(mode === 'quick' ? 64 * 2 ** 20 : 1024 * 2 ** 20),
+  curl,
+);
 log(
-  `${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB; MD5 ${machine.md5MBps.toFixed(0)} MB/s; ${mode} mode; ${scenarios.map((s) => s.id).join(', ')}`,
+  `${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB; MD5 ${machine.md5MBps.toFixed(0)} MB/s; ` +
+    `emulator content ${machine.contentMBps?.toFixed(0)} MB/s; ${mode} mode; ${scenarios.map((s) => s.id).join(', ')}`,
 );
 
 const records: ScenarioRecord[] = [];

@@ -105,8 +105,5 @@ export async function runMeasuredAction(options: ActionRunOptions): Promise<Acti
     if (timer) clearInterval(timer);
     await rm(usageFile, { force: true });
     await rm(workspace, { recursive: true, force: true, maxRetries: 3 });
-    // runActionProcess keeps GITHUB_OUTPUT/GITHUB_STEP_SUMMARY beside the workspace.
-    await rm(`${workspace}.output`, { force: true });
-    await rm(`${workspace}.summary`, { force: true });
   }
 }

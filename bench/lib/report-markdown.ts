@@ -59,7 +59,9 @@ export function renderMarkdown(results: BenchResults): string {
     `# Benchmark ${results.mode === 'quick' ? '(quick) ' : ''}${results.startedAt}`,
     '',
     `Machine: ${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory, Node ${m.node}, ${m.platform}; ` +
-      `MD5 on one core ${m.md5MBps.toFixed(0)} MB/s; ${m.curl ?? 'no curl'}.`,
+      `MD5 on one core ${m.md5MBps.toFixed(0)} MB/s; ` +
+      (m.contentMBps === undefined ? '' : `emulator content generation on one core ${m.contentMBps.toFixed(0)} MB/s; `) +
+      `${m.curl ?? 'no curl'}.`,
     `Action entry: ${results.entry} at commit ${results.commit ?? 'unknown'}; concurrency ${results.concurrencies.join(', ')}; latency scenarios add ${results.latencyMs} ms per request; ` +
       `files written under ${results.workDir ?? '(not recorded)'}. ` +
       `Run from ${results.startedAt} to ${results.finishedAt}.`,

@@ -17,6 +17,11 @@ export interface Machine {
   platform: string;
   /** Single-core MD5 throughput of this Node (the action hashes every byte), MB/s. */
   md5MBps: number;
+  /**
+   * The emulators' generated content (test/emulators/common/content.ts), streamed on one core, MB/s: where S3's
+   * bytes come from, so S3 and its curl limit cannot be faster. Absent in results from before it was measured.
+   */
+  contentMBps?: number;
   curl: string | undefined;
 }
 
@@ -110,7 +115,7 @@ export interface BenchResults {
   notes: string[];
 }
 
-export function machineInfo(md5MBps: number, curl: string | undefined): Machine {
+export function machineInfo(md5MBps: number, contentMBps: number, curl: string | undefined): Machine {
   const list = cpus();
   return {
     cores: list.length,
@@ -120,6 +125,7 @@ export function machineInfo(md5MBps: number, curl: string | undefined): Machine 
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     md5MBps,
+    contentMBps,
     // The version and libcurl, not the feature list.
     curl: curl?.split(' ').slice(0, 3).join(' '),
   };

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { DIST_ENTRY, runActionProcess } from '../support/action-process.ts';
+import { TempFolders } from '../support/temp-folders.ts';
 
 describe('dist/index.js input validation', () => {
   let requests = 0;
@@ -17,7 +18,11 @@ describe('dist/index.js input validation', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const workspaces = new TempFolders();
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await workspaces.removeAll();
+  });
 
   const token = Buffer.from(JSON.stringify({ api_address: 'http://127.0.0.1:1', api_url: 'http://127.0.0.1:1', api_key: 'k' })).toString(
     'base64',
@@ -45,7 +50,11 @@ describe('dist/index.js input validation', () => {
   ];
   for (const [name, inputs, message] of cases) {
     it(`fails before any request: ${name}`, async () => {
-      const run = await runActionProcess({ inputs: { 'api-url': url, ...inputs }, entry: DIST_ENTRY });
+      const run = await runActionProcess({
+        inputs: { 'api-url': url, ...inputs },
+        entry: DIST_ENTRY,
+        workspace: await workspaces.make('def-ws-'),
+      });
       assert.equal(run.code, 1, run.stdout + run.stderr);
       assert.match(run.stdout, new RegExp(`::error::${message.source}`));
       assert.equal(requests, 0);

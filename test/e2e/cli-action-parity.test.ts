@@ -3,7 +3,7 @@
 // tree, byte for byte, the same manifest (but for when and where it was written) and the same exit code —
 // for Neptune, W&B and MLflow, and for runs where files are missing or fail.
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Manifest } from '../../src/core/report/manifest.ts';
@@ -20,6 +20,7 @@ import {
 } from '../fixtures/demo.ts';
 import { runActionProcess } from '../support/action-process.ts';
 import { runCli } from '../support/cli-process.ts';
+import { TempFolders } from '../support/temp-folders.ts';
 import { filesUnder } from './neptune-helpers.ts';
 
 const neptuneFixture = { ...demoNeptuneFixture, projects: demoNeptuneFixture.projects.filter((p) => p.id === DEMO_NEPTUNE_PROJECT) };
@@ -49,18 +50,17 @@ describe('CLI and action produce identical results', () => {
   before(async () => {
     emulators = await startEmulators({ fixture: { neptune: neptuneFixture, wandb: demoWandbFixture, mlflow: demoMlflowFixture } });
   });
-  const workDirs: string[] = [];
+  const workDirs = new TempFolders();
   after(async () => {
     await emulators.close();
-    await Promise.all(workDirs.map((d) => rm(d, { recursive: true, force: true })));
+    await workDirs.removeAll();
   });
 
   const compare = async (inputs: Record<string, string>, env: NodeJS.ProcessEnv, expectedCode: number): Promise<Manifest> => {
     const destination = 'downloads';
     const all = { ...inputs, destination };
-    const [action, cli] = await Promise.all([runActionProcess({ inputs: all, env }), runCli(flagsFor(all), { env })]);
-    // The runner's output and summary files sit next to the action's workspace (test/support/action-process.ts).
-    workDirs.push(action.workspace, `${action.workspace}.output`, `${action.workspace}.summary`, cli.cwd);
+    const [workspace, cwd] = await Promise.all([workDirs.make('def-ws-'), workDirs.make('def-clirun-')]);
+    const [action, cli] = await Promise.all([runActionProcess({ inputs: all, env, workspace }), runCli(flagsFor(all), { env, cwd })]);
     assert.equal(action.code, expectedCode, `action\n${action.stdout}${action.stderr}`);
     assert.equal(cli.code, expectedCode, `cli\n${cli.stdout}${cli.stderr}`);
 

@@ -2,7 +2,7 @@
 // and by the environment variables the official clients read, dry-run table, --json, progress (plain lines
 // off a terminal, a bar on one), and the documented exit codes. Source entry by default, dist/cli.js once.
 import assert from 'node:assert/strict';
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Manifest } from '../../src/core/report/manifest.ts';
@@ -23,6 +23,7 @@ import {
 } from '../fixtures/demo.ts';
 import { REPO_ROOT } from '../support/action-process.ts';
 import { CLI_DIST, runCli, runCliInTerminal, terminalUnavailable, type CliRun, type CliRunOptions } from '../support/cli-process.ts';
+import { TempFolders } from '../support/temp-folders.ts';
 import { readActionMetadata } from '../support/workflow-yaml.ts';
 import { filesUnder, fixtureBytes } from './neptune-helpers.ts';
 
@@ -61,16 +62,15 @@ describe('CLI × emulators', () => {
       WANDB_PROJECT: DEMO_WANDB_PROJECT_NAME,
     };
   });
-  const workDirs: string[] = [];
+  const workDirs = new TempFolders();
   after(async () => {
     await emulators.close();
-    await Promise.all(workDirs.map((d) => rm(d, { recursive: true, force: true })));
+    await workDirs.removeAll();
   });
 
-  /** Runs the CLI and checks what holds for every run: no credential in anything it printed. */
-  const cli = async (args: string[], options: CliRunOptions = {}): Promise<CliRun> => {
-    const run = await runCli(args, options);
-    workDirs.push(run.cwd);
+  /** Runs the CLI (in a new working directory unless given one) and checks that it printed no credential. */
+  const cli = async (args: string[], options: Partial<CliRunOptions> = {}): Promise<CliRun> => {
+    const run = await runCli(args, { ...options, cwd: options.cwd ?? (await workDirs.make('def-clirun-')) });
     for (const secret of [neptuneToken, DEMO_NEPTUNE_API_KEY, DEMO_WANDB_API_KEY]) {
       assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), `a credential was printed\n${show(run)}`);
     }
@@ -248,8 +248,10 @@ describe('CLI × emulators', () => {
 
     const noTerminal = terminalUnavailable();
     it('on a terminal: a progress bar (run under util-linux script)', { skip: noTerminal }, async () => {
-      const run = await runCliInTerminal(['--backend', 'wandb', '--runs', DEMO_WANDB_RUNS.baseline], { env: wandbEnv });
-      workDirs.push(run.cwd);
+      const run = await runCliInTerminal(['--backend', 'wandb', '--runs', DEMO_WANDB_RUNS.baseline], {
+        env: wandbEnv,
+        cwd: await workDirs.make('def-clirun-tty-'),
+      });
       assert.equal(run.code, 0, show(run));
       const screen = run.stdout;
       assert.ok(screen.includes(ESCAPE), 'the bar redraws with escape codes');
@@ -353,12 +355,13 @@ describe('CLI × emulators', () => {
     });
 
     it('130: Ctrl-C (SIGINT) during a download stops it and leaves no temporary file', async (t) => {
-      // One file stalls mid-body, so the run is still downloading when the signal comes.
+      // One file stalls mid-body for longer than the run may last, so the run is still downloading when the signal
+      // comes however busy the machine is, and only the CLI's own cancellation can end that transfer.
       emulators.faults.add({
         target: 'storage',
         pathIncludes: 'model.ckpt',
         times: Infinity,
-        action: { kind: 'stall', ms: 20_000, afterBytes: 1024 },
+        action: { kind: 'stall', ms: 10 * 60_000, afterBytes: 1024 },
       });
       t.after(() => emulators.faults.clear());
       let signalled = false;

@@ -14,6 +14,7 @@ import {
   DEMO_NEPTUNE_PROJECT,
 } from '../fixtures/demo.ts';
 import { runActionProcess, type ActionRun } from '../support/action-process.ts';
+import { TempFolders } from '../support/temp-folders.ts';
 import { assertCleanRun, fixtureBytes, readManifest } from './neptune-helpers.ts';
 
 const fixture = demoFixture.neptune!;
@@ -27,10 +28,17 @@ describe('action × Neptune storage providers and errors', () => {
     emulators = await startEmulators({ fixture: { neptune: fixture }, neptune: { accessTokenTtlSeconds: 20 } });
     token = emulators.neptune?.apiToken ?? '';
   });
-  after(() => emulators.close());
+  const workspaces = new TempFolders();
+  after(async () => {
+    await emulators.close();
+    await workspaces.removeAll();
+  });
 
   const run = async (inputs: Record<string, string>, apiToken = token): Promise<ActionRun> => {
-    const result = await runActionProcess({ inputs: { backend: 'neptune', 'api-token': apiToken, ...inputs } });
+    const result = await runActionProcess({
+      inputs: { backend: 'neptune', 'api-token': apiToken, ...inputs },
+      workspace: await workspaces.make('def-ws-'),
+    });
     await assertCleanRun(result, emulators, [token, apiToken, DEMO_NEPTUNE_API_KEY]);
     return result;
   };

@@ -2,12 +2,13 @@
 // experiments vs runs, File and File-series attributes with step range and tail, paging past page boundaries,
 // the official client's layout, outputs, summary, dry-run, skip-existing and if-no-files-found.
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulators, type RunningEmulators } from '../emulators/start.ts';
 import { demoFixture, DEMO_NEPTUNE_API_KEY, DEMO_NEPTUNE_PROJECT, DEMO_NEPTUNE_SAMPLE_MIME_TYPES } from '../fixtures/demo.ts';
 import { DIST_ENTRY, runActionProcess, type ActionRun } from '../support/action-process.ts';
+import { TempFolders } from '../support/temp-folders.ts';
 import { assertCleanRun, filesUnder, fixtureBytes, readManifest } from './neptune-helpers.ts';
 
 const fixture = demoFixture.neptune!;
@@ -22,7 +23,11 @@ describe('action × Neptune emulator', () => {
     emulators = await startEmulators({ fixture: { neptune: fixture }, neptune: { seriesPageSize: 4 } });
     token = emulators.neptune?.apiToken ?? '';
   });
-  after(() => emulators.close());
+  const workspaces = new TempFolders();
+  after(async () => {
+    await emulators.close();
+    await workspaces.removeAll();
+  });
 
   const run = async (
     inputs: Record<string, string>,
@@ -31,6 +36,7 @@ describe('action × Neptune emulator', () => {
     const result = await runActionProcess({
       inputs: { backend: 'neptune', 'api-token': token, project: DEMO_NEPTUNE_PROJECT, ...inputs },
       ...options,
+      workspace: options.workspace ?? (await workspaces.make('def-ws-')),
     });
     await assertCleanRun(result, emulators, [token, DEMO_NEPTUNE_API_KEY]);
     return result;
@@ -239,6 +245,5 @@ describe('action × Neptune emulator', () => {
     const ignore = await run({ experiments: 'no-such-experiment', 'if-no-files-found': 'ignore' });
     assert.equal(ignore.code, 0);
     assert.doesNotMatch(ignore.stdout, /::(warning|error)::/);
-    await rm(ignore.workspace, { recursive: true, force: true });
   });
 });

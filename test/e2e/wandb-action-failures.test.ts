@@ -135,11 +135,11 @@ describe('W&B action: failures', () => {
         ...(caseInsensitive ? [] : [`${hostile}README.md`]),
       ];
       assert.deepEqual(await listTree(run.destination), expectedTree.sort());
-      // The workspace's parent holds only the workspace and the runner's output and summary files.
+      // The workspace's parent holds only the workspace, and the workspace only the destination.
       const rootAfter = await listTree(`${run.workspace}/..`);
       assert.deepEqual(
         rootAfter.filter((p) => !p.startsWith('ws/experiment-files/')),
-        ['ws.output', 'ws.summary'],
+        [],
       );
       if (!absoluteExisted) assert.equal(existsSync(absolute), false, `${absolute} was written`);
 

@@ -3,7 +3,9 @@
 // codes tell a bad flag (2) from an artifact that does not exist or is not committed (4). No credential is ever
 // printed.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Manifest } from '../../src/core/report/manifest.ts';
 import { startEmulators, type RunningEmulators } from '../emulators/start.ts';
@@ -34,8 +36,9 @@ describe('CLI × W&B artifacts', () => {
   });
 
   const cli = async (args: string[]): Promise<CliRun> => {
-    const run = await runCli(['--backend', 'wandb', '--project', DEMO_WANDB_PROJECT, '--no-progress', ...args], { env });
-    dirs.push(run.cwd);
+    const cwd = await mkdtemp(path.join(tmpdir(), 'def-clirun-'));
+    dirs.push(cwd);
+    const run = await runCli(['--backend', 'wandb', '--project', DEMO_WANDB_PROJECT, '--no-progress', ...args], { env, cwd });
     assert.ok(!run.stdout.includes(DEMO_WANDB_API_KEY) && !run.stderr.includes(DEMO_WANDB_API_KEY), 'the key was printed');
     return run;
   };

@@ -1,7 +1,8 @@
 // Case 3: transfers that break. A connection reset in the middle of a body, a body cut short of its
 // Content-Length, a body (or an answer's headers) that stalls past the read timeout, and bytes that arrive
 // changed. Each is a failed attempt: the temporary file is dropped, the file is fetched again, and only
-// verified bytes ever reach the final path.
+// verified bytes ever reach the final path. A stalled storage body resumes after STALL_MS, so an attempt the
+// read timeout did not abandon would finish: the exact GET counts show every stall was abandoned.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FaultAction, FaultRule } from '../emulators/common/contracts.ts';
@@ -47,10 +48,13 @@ describe('resets, truncation and stalls', () => {
     assertSucceeded(run);
     await s.verify(run, neptuneExpectation(fixture));
     assert.equal(run.apiRetries, 4, 'each broken API answer is retried once');
+    // The hung series answer was abandoned by the read timeout; the emulator would only drop it after STALL_MS.
+    const series = run.apiBackoffs.filter((b) => b.endpoint === 'series');
+    assert.equal(series.length, 1);
+    assert.match(series[0]?.failure ?? '', /timeout/i, 'the series attempt ended by the read timeout');
     // 3 checkpoints, 3 faults each: 9 extra GETs of checkpoint blobs.
     const checkpointGets = run.requests.filter((e) => e.target === 'storage' && decodeURIComponent(e.path).includes('model/checkpoint'));
     assert.equal(checkpointGets.length, 3 + 9);
-    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   });
 
   it('Neptune azure: ranged reads that reset, truncate and stall', async (t) => {
@@ -61,7 +65,6 @@ describe('resets, truncation and stalls', () => {
     assertSucceeded(run);
     await s.verify(run, neptuneExpectation(fixture));
     assert.equal(Scenario.count(run, 'azure'), 18 + 9);
-    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   });
 
   it('W&B: storage bodies break or arrive corrupted (MD5 mismatch); a file redirect hangs', async (t) => {
@@ -77,7 +80,6 @@ describe('resets, truncation and stalls', () => {
     assert.equal(s.em.faults.injected.get('corrupt'), 2);
     assert.equal(Scenario.count(run, 'storage'), 8 + 6 + 2);
     assert.deepEqual(Object.fromEntries([...s.em.faults.injected].sort()), { corrupt: 2, reset: 1, stall: 4, truncate: 3 });
-    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   });
 
   it('Neptune gcp: bytes changed in transit are caught', async (t) => {

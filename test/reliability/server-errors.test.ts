@@ -1,10 +1,11 @@
 // Case 2: bursts of 500/502/503 on the tracker APIs and on storage, then recovery. Every failed answer is
 // retried after a back-off, the run succeeds, and every file is intact; each injected API failure costs exactly
-// one retry of that request (nothing is re-sent that did not fail).
+// one retry of that request (nothing is re-sent that did not fail), after the jittered back-off the action
+// recorded (under the retry policy's ceiling: no server asked for more).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FaultRule } from '../emulators/common/contracts.ts';
-import { assertSucceeded, neptuneExpectation, wandbExpectation } from './support/checks.ts';
+import { assertJitteredBackoffs, assertSucceeded, neptuneExpectation, wandbExpectation } from './support/checks.ts';
 import { neptuneFixture, wandbFixture, REL_WANDB_ENTITY } from './support/fixtures.ts';
 import { Scenario, type CaseRun } from './support/harness.ts';
 
@@ -34,9 +35,9 @@ describe('5xx bursts, then recovery', () => {
     await s.verify(run, neptuneExpectation(fixture));
     assert.equal(failedAnswers(run, 'neptune-api'), 12);
     assert.equal(run.apiRetries, 12, 'one retry per failed API answer');
+    assert.equal(assertJitteredBackoffs(run).length, 12);
     assert.equal(failedAnswers(run, 'storage'), 9);
     assert.equal(Scenario.count(run, 'storage'), 18 + 9, 'one extra storage GET per failed answer');
-    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   });
 
   it('Neptune azure: storage bursts on ranged blob reads', async (t) => {
@@ -48,7 +49,6 @@ describe('5xx bursts, then recovery', () => {
     await s.verify(run, neptuneExpectation(fixture));
     assert.equal(failedAnswers(run, 'azure'), 5);
     assert.equal(Scenario.count(run, 'azure'), 18 + 5);
-    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   });
 
   it('W&B: GraphQL, file redirects and storage', async (t) => {
@@ -65,10 +65,10 @@ describe('5xx bursts, then recovery', () => {
     await s.verify(run, wandbExpectation(fixture));
     assert.equal(failedAnswers(run, 'wandb-api'), 6);
     assert.equal(run.apiRetries, 3, 'GraphQL retries (file redirects are retried by the downloader)');
+    assert.equal(assertJitteredBackoffs(run).length, 3);
     assert.equal(failedAnswers(run, 'storage'), 4);
     // A failed storage GET is retried from the file URL, so each costs one redirect and one GET more.
     assert.equal(Scenario.count(run, 'wandb-api', 'file'), 8 + 3 + 4);
     assert.equal(Scenario.count(run, 'storage'), 8 + 4);
-    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   });
 });

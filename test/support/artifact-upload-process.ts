@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ERROR_PREFIX, RESULT_PREFIX, type DriverSpec } from './artifact-upload-driver.ts';
 
 const DRIVER = path.resolve(import.meta.dirname, 'artifact-upload-driver.ts');
-const DRIVER_TIMEOUT_MS = 60_000;
+/** Only against a hung upload: SIGKILL after 3 min (an upload takes seconds). Not a time bound. */
+const DRIVER_TIMEOUT_MS = 180_000;
 
 export interface DriverRun {
   code: number | null;
@@ -39,9 +40,14 @@ export async function runUploadDriver(spec: DriverSpec, env: Record<string, stri
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), DRIVER_TIMEOUT_MS);
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, DRIVER_TIMEOUT_MS);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
+  if (hung) stderr += `\n[test harness] the upload driver had not exited after ${DRIVER_TIMEOUT_MS} ms and was killed (SIGKILL): it hung\n`;
   const last = (prefix: string): string | undefined =>
     stdout
       .split('\n')

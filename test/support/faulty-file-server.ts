@@ -20,8 +20,8 @@ export interface FaultyFileServer {
   origin: string;
   /** Requests seen per path. */
   hits: Map<string, number>;
-  /** Headers of every request, in order. */
-  seen: { path: string; headers: IncomingHttpHeaders }[];
+  /** Every request in order: path, headers, and when it arrived (performance.now(), this process's clock). */
+  seen: { path: string; headers: IncomingHttpHeaders; at: number }[];
   files: Map<string, ServedFile>;
   close(): Promise<void>;
 }
@@ -33,7 +33,7 @@ export async function startFaultyFileServer(files: Record<string, ServedFile>, h
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    seen.push({ path, headers: req.headers });
+    seen.push({ path, headers: req.headers, at: performance.now() });
     const file = table.get(path);
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such file');

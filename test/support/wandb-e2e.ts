@@ -161,7 +161,6 @@ export class WandbActionHarness {
       entry: options.entry ?? SOURCE_ENTRY,
       workspace: ws.workspace,
       env: options.env,
-      timeoutMs: 30_000,
     });
     const requests = [...this.em.log.entries()];
     const graphql: Record<string, number> = {};

@@ -125,13 +125,13 @@ export async function downloadFile(
       if (failure.retry === 'renew' && renewals < MAX_RENEWALS) {
         renewals += 1;
         renew = true;
-        ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); locating it again`);
+        ctx.log?.debug(`file '${relativePath}': attempt ${budget.attemptCount} failed (${failure.reason}); locating it again`);
         continue;
       }
       if (failure.retry === 'after-backoff' && failure.descriptors) ctx.onOutOfDescriptors?.();
       const wait = budget.next(failure.retry === 'after-backoff' ? failure.retryAfterMs : undefined);
       if (wait === undefined) return gaveUp(planned, budget, failure.reason);
-      ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); retrying in ${wait} ms`);
+      ctx.log?.debug(`file '${relativePath}': attempt ${budget.attemptCount} failed (${failure.reason}); retrying in ${wait} ms`);
       await sleep(wait, ctx.signal).catch((cancelled: unknown) => {
         const stop = classifyFileFailure(cancelled, relativePath, true);
         throw new RunStoppingError(stop.scope === 'run' ? stop.error : new Error(String(cancelled)), stopped(planned, budget, 'cancelled'));
@@ -152,7 +152,7 @@ async function copyTwin(
   try {
     const outcome = await copyVerifiedTwin(twinPath, tmp, planned);
     if (outcome.kind === 'unusable') {
-      ctx.log?.debug(`${planned.relativePath ?? ''}: not copied from its twin (${outcome.why}); fetching it`);
+      ctx.log?.debug(`file '${planned.relativePath ?? ''}': not copied from its twin (${outcome.why}); fetching it`);
       await ctx.staging.remove(tmp);
       return undefined;
     }

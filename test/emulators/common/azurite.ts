@@ -19,7 +19,8 @@ export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2U
  */
 export const SAS_VERSION = '2025-01-05';
 
-const START_TIMEOUT_MS = 20_000;
+/** Only against a hung start: Azurite loads in a second or two, in 40 s or more on a very busy machine. */
+const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 export interface StartAzuriteOptions {

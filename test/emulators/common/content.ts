@@ -131,6 +131,12 @@ function digestOf(c: Content, key: string, hash: Hash): Hash {
 
 const MAX_CACHED_DIGESTS = 100_000;
 const digestCache = new Map<string, string>();
+let digestsComputed = 0;
+
+/** How many digests were computed rather than served from the cache (tests check the cache with it). */
+export function digestComputations(): number {
+  return digestsComputed;
+}
 
 /** Literal content hashes the same under any key; generated content depends on its seed and size only. */
 function cacheKey(c: Content, key: string, algorithm: string): string {
@@ -146,6 +152,7 @@ function cachedDigest(c: Content, key: string, algorithm: 'md5' | 'sha256', enco
   let value = digestCache.get(ck);
   if (value === undefined) {
     value = digestOf(c, key, createHash(algorithm)).digest(encoding);
+    digestsComputed += 1;
     if (digestCache.size >= MAX_CACHED_DIGESTS) digestCache.clear();
     digestCache.set(ck, value);
   }

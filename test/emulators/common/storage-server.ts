@@ -28,6 +28,8 @@ export interface StorageServerOptions {
   latencyMs?: number;
   host?: string;
   azure?: AzureBlobs;
+  /** Epoch-milliseconds clock for signing and expiry (default Date.now); lets tests expire URLs without waiting. */
+  clock?: () => number;
 }
 
 export interface StorageServer {
@@ -79,6 +81,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
 export async function startStorageServer(options: StorageServerOptions): Promise<StorageServer> {
   const { faults, log } = options;
   const ttlMs = options.urlTtlMs ?? DEFAULT_URL_TTL_MS;
+  const clock = options.clock ?? Date.now;
   const ttlSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
   const secret = randomBytes(32);
   const blobs = new Map<string, Content>();
@@ -102,7 +105,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
         return options.azure.sign(key);
       }
       const bucket = BUCKETS[provider];
-      const now = Date.now();
+      const now = clock();
       const date = compactDate(now);
       // Whole seconds counted from the (truncated) date, rounded up, so a URL lives at least urlTtlMs.
       const expires = String(Math.max(1, Math.ceil((now + ttlMs - Math.floor(now / 1000) * 1000) / 1000)));
@@ -155,7 +158,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       answerStatus(res, action, { body: errorXml(dialect, injectedError(dialect, action.status)), contentType: 'application/xml' });
       return;
     }
-    if (action?.kind === 'expire') return fail(expiredError(dialect, Date.now() - 1000, ttlSeconds));
+    if (action?.kind === 'expire') return fail(expiredError(dialect, clock() - 1000, ttlSeconds));
 
     if (req.method !== 'GET' && !head) return fail({ status: 405, code: 'MethodNotAllowed', message: 'Method not allowed.' });
     if (provider === undefined) return fail({ status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist.' });
@@ -177,7 +180,7 @@ export async function startStorageServer(options: StorageServerOptions): Promise
       return fail(badSignatureError(dialect));
     }
     const expiresAt = signedAt + Number(expires) * 1000;
-    if (Date.now() >= expiresAt) return fail(expiredError(dialect, expiresAt, Number(expires)));
+    if (clock() >= expiresAt) return fail(expiredError(dialect, expiresAt, Number(expires)));
 
     const content = blobs.get(`${provider}\0${key}`);
     if (content === undefined || isMissing(content)) return fail(missingError(dialect, bucket, key));

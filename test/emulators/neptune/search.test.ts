@@ -202,7 +202,7 @@ describe('Neptune search', () => {
     assert.equal(r.count, 4);
   });
 
-  it('a generated project of 100,000 runs: registered blobs, 10,000-entry pages, fast filters', async (t) => {
+  it('a generated project of 100,000 runs: registered blobs, 10,000-entry pages, filters', async (t) => {
     const signer = fakeSigner();
     const fixture: NeptuneFixture = {
       apiKey: 'k',
@@ -215,13 +215,13 @@ describe('Neptune search', () => {
         },
       ],
     };
-    const started = performance.now();
+    // How fast this builds and answers is the benchmark's business (npm run bench, S4: 100,000 runs); here, what
+    // keeps it cheap: one shared Content for every generated blob, and name lists evaluated as one set lookup
+    // (test/emulators/neptune/nql.test.ts).
     const emu = await startEmulator(t, { fixture, signer });
-    const built = performance.now() - started;
     assert.equal(signer.puts.size, 100_000);
-    assert.ok(built < 10_000, `handler built in ${built} ms`);
+    assert.equal(new Set([...signer.puts.values()].map((p) => p.content)).size, 1, 'one Content object shared by every blob');
 
-    const t0 = performance.now();
     const first = await search(emu, {
       attributeFilters: [{ path: 'sys/name' }, { path: 'sys/id' }, { path: 'files/blob' }],
       experimentLeader: true,
@@ -250,7 +250,5 @@ describe('Neptune search', () => {
       query: { query: '((`sys/name`:string MATCHES "exp-9999\\\\d$"))' },
     });
     assert.deepEqual(ids(regex.rows).sort(), Array.from({ length: 10 }, (_, i) => `GEN-9999${i}`).sort());
-    const elapsed = performance.now() - t0;
-    assert.ok(elapsed < 10_000, `searches took ${elapsed} ms`);
   });
 });

@@ -1,11 +1,12 @@
-// Assertions several cases share: that Retry-After was waited out, that a run ended cleanly with every file
-// verified, and the standard expectations for the suite's fixtures.
+// Assertions several cases share: that Retry-After was waited out, that the back-off the action recorded
+// follows the retry policy, that a run ended cleanly with every file verified, and the standard expectations
+// for the suite's fixtures. None bounds how long anything took: a busy machine must not fail a case.
 import assert from 'node:assert/strict';
 import type { MlflowFixture, NeptuneFixture, RequestLogEntry, WandbFixture } from '../../emulators/common/contracts.ts';
 import type { ManifestRecord } from '../../../src/core/report/manifest.ts';
 import type { FileStatus } from '../../../src/core/types.ts';
 import { FILES_PER_EXPERIMENT, mlflowIndex, neptuneIndex, wandbArtifactIndex, wandbIndex } from './fixtures.ts';
-import type { CaseRun } from './harness.ts';
+import { TUNING, type ApiBackoff, type CaseRun } from './harness.ts';
 import type { Expectation } from './verify.ts';
 
 /** Timer and clock slack on a loaded 2-core machine. */
@@ -43,6 +44,31 @@ export function assertWaited(
     );
   }
   return hits.length;
+}
+
+/**
+ * The suite's back-off ceiling before attempt n+1 (src/core/http/retry-policy.ts backoffDelay with the harness
+ * TUNING): min(RETRY_MAX_DELAY_MS, RETRY_BASE_MS · 2^(n-1)); the jittered wait is below it.
+ */
+export function backoffCeiling(attempt: number): number {
+  const base = Number(TUNING.DOWNLOAD_EXPERIMENT_FILES_RETRY_BASE_MS);
+  const cap = Number(TUNING.DOWNLOAD_EXPERIMENT_FILES_RETRY_MAX_DELAY_MS);
+  return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Every API back-off the action recorded (of `endpoint`, or all) is a jittered wait under the policy's
+ * ceiling for its attempt: no server asked for more, so none may wait longer. Returns the back-offs checked.
+ */
+export function assertJitteredBackoffs(run: CaseRun, endpoint?: string): ApiBackoff[] {
+  const backoffs = run.apiBackoffs.filter((b) => endpoint === undefined || b.endpoint === endpoint);
+  for (const b of backoffs) {
+    assert.ok(
+      b.waitMs >= 0 && b.waitMs <= backoffCeiling(b.attempt),
+      `${b.endpoint}: waited ${b.waitMs} ms after attempt ${b.attempt}; the policy allows at most ${backoffCeiling(b.attempt)} ms`,
+    );
+  }
+  return backoffs;
 }
 
 /** An HTTP-date `seconds` (rounded up to a whole second) from now, and that instant in epoch ms. */

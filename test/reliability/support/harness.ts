@@ -54,6 +54,30 @@ export interface CaseRun extends ActionRun {
   requests: RequestLogEntry[];
   /** API retries the action logged (`<endpoint>: attempt N failed …; retrying`). */
   apiRetries: number;
+  /**
+   * The back-off the action recorded before each API retry: its debug line `<endpoint>: attempt N failed (…);
+   * retrying in W ms` (src/core/http/api-client.ts), in log order. What the program decided to wait, not a
+   * measured time, so it is the same on a busy machine.
+   */
+  apiBackoffs: ApiBackoff[];
+}
+
+export interface ApiBackoff {
+  endpoint: string;
+  attempt: number;
+  /** Why the attempt failed, as the action logged it (`HTTP 503: …`, `Headers Timeout Error`, …). */
+  failure: string;
+  waitMs: number;
+}
+
+/** Parses the action's debug lines about API retries (@actions/core writes `::debug::` lines to stdout). */
+export function apiBackoffsOf(stdout: string): ApiBackoff[] {
+  return [...stdout.matchAll(/^::debug::([\w/-]+): attempt (\d+) failed \((.*)\); retrying in (\d+) ms$/gm)].map((m) => ({
+    endpoint: m[1] as string,
+    attempt: Number(m[2]),
+    failure: m[3] as string,
+    waitMs: Number(m[4]),
+  }));
 }
 
 /** Requests for a file's bytes: storage hosts, W&B file URLs and download handlers, MLflow's download routes. */
@@ -170,7 +194,10 @@ export class Scenario {
       ...(options.shellPrefix === undefined ? {} : { shellPrefix: options.shellPrefix }),
     });
     const requests = this.em.log.entries().slice(logStart);
+    assert.ok(!run.timedOut, `the action hung: ${run.stderr.trim().split('\n').at(-1)}\nstdout tail: ${run.stdout.slice(-1500)}`);
     const apiRetries = (run.stdout.match(/^::debug::[\w/-]+: attempt \d+ failed/gm) ?? []).length;
+    const apiBackoffs = apiBackoffsOf(run.stdout);
+    assert.equal(apiBackoffs.length, apiRetries, 'every logged API retry names the back-off it waits');
     const { errors, warnings } = annotations(run.stdout);
     if (process.env.RELIABILITY_DEBUG)
       console.error(`[${this.figures.name}] exit ${run.code} in ${run.durationMs} ms\n${[...errors, ...warnings].join('\n')}`);
@@ -193,7 +220,7 @@ export class Scenario {
     for (const masked of maskedValues(run.stdout)) if (masked.length >= 8) this.secrets.add(masked);
 
     await this.assertSecure(run, requests);
-    return { ...run, destination: path.join(workspace, DESTINATION), errors, warnings, requests, apiRetries };
+    return { ...run, destination: path.join(workspace, DESTINATION), errors, warnings, requests, apiRetries, apiBackoffs };
   }
 
   /** No credential in anything a user can read, and none at a storage host. Runs after every action run. */
@@ -232,7 +259,6 @@ export class Scenario {
     this.figures.caseMs = Math.round(performance.now() - this.started);
     recordFigures(this.figures);
     await this.em.close();
-    await Promise.all(this.workspaces.map((w) => rm(w, { recursive: true, force: true })));
-    await Promise.all(this.workspaces.map((w) => rm(`${w}.output`, { force: true }).then(() => rm(`${w}.summary`, { force: true }))));
+    await Promise.all(this.workspaces.map((w) => rm(w, { recursive: true, force: true, maxRetries: 3 })));
   }
 }

@@ -38,8 +38,9 @@ describe('likeToRegExp (MySQL LIKE, wandb.md §2.3)', () => {
   });
 
   it('collapses runs of % (no pathological backtracking)', () => {
-    const started = performance.now();
+    // One `.*` per run of `%`: twenty nested `.*` would backtrack for ages on a long name that fails to match.
+    assert.equal(likeToRegExp('%%%%%%%%%%%%%%%%%%%%b').source, '^.*b$');
+    assert.equal(likeToRegExp('a%%_%%b').source, '^a.*..*b$');
     assert.ok(!like('%%%%%%%%%%%%%%%%%%%%b', 'a'.repeat(5000)));
-    assert.ok(performance.now() - started < 500);
   });
 });

@@ -2,8 +2,7 @@
 // what finished (described by the manifest) and reports the resolution's error; one that fails at once throws
 // that error alone, before any download.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Source, Locator } from '../../../src/core/source.ts';
@@ -12,6 +11,11 @@ import { createDispatcher } from '../../../src/core/http/dispatcher.ts';
 import { StoppedEarlyError, runPipeline, type PipelineRequest } from '../../../src/core/pipeline.ts';
 import type { FileResult, RemoteFile } from '../../../src/core/types.ts';
 import { startFaultyFileServer, type FaultyFileServer } from '../../support/faulty-file-server.ts';
+import { TempFolders } from '../../support/temp-folders.ts';
+
+/** Destinations the tests create; removed when the file's tests end, passed or failed. */
+const temps = new TempFolders();
+after(() => temps.removeAll());
 
 const dispatcher = createDispatcher({ connectionsPerOrigin: 4, headersTimeoutMs: 2000, bodyTimeoutMs: 2000, connectTimeoutMs: 2000 });
 
@@ -61,7 +65,7 @@ describe('runPipeline with resolution and downloads overlapping', () => {
     layout: { destination: dest, flavor: 'posix', caseInsensitive: false },
   });
   const fresh = async (): Promise<void> => {
-    dest = await mkdtemp(path.join(tmpdir(), 'def-run-'));
+    dest = await temps.make('def-run-');
   };
 
   it('downloads the first page while the next one is still being resolved', async () => {
@@ -88,7 +92,6 @@ describe('runPipeline with resolution and downloads overlapping', () => {
         ['b.bin', 'downloaded'],
       ],
     );
-    await rm(dest, { recursive: true, force: true });
   });
 
   it('keeps what finished and reports the resolution error when a later page fails', async () => {
@@ -119,7 +122,6 @@ describe('runPipeline with resolution and downloads overlapping', () => {
       manifest.files.map((f) => [f.attribute, f.status]),
       [['a.bin', 'downloaded']],
     );
-    await rm(dest, { recursive: true, force: true });
   });
 
   it('throws the resolution error alone when it fails before anything was downloaded', async () => {
@@ -142,6 +144,5 @@ describe('runPipeline with resolution and downloads overlapping', () => {
       (e: unknown) => e === failure,
     );
     await assert.rejects(stat(path.join(dest, 'manifest.json')), { code: 'ENOENT' });
-    await rm(dest, { recursive: true, force: true });
   });
 });
