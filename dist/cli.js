@@ -2,16 +2,16 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8502:
+/***/ 3302:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const _SingleBar = __nccwpck_require__(2176);
-const _MultiBar = __nccwpck_require__(9307);
-const _Presets = __nccwpck_require__(1921);
-const _Formatter = __nccwpck_require__(4740);
-const _defaultFormatValue = __nccwpck_require__(8023);
-const _defaultFormatBar = __nccwpck_require__(5563);
-const _defaultFormatTime = __nccwpck_require__(1442);
+const _SingleBar = __nccwpck_require__(4064);
+const _MultiBar = __nccwpck_require__(5819);
+const _Presets = __nccwpck_require__(5633);
+const _Formatter = __nccwpck_require__(3204);
+const _defaultFormatValue = __nccwpck_require__(5047);
+const _defaultFormatBar = __nccwpck_require__(6059);
+const _defaultFormatTime = __nccwpck_require__(8005);
 
 // sub-module access
 module.exports = {
@@ -29,7 +29,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4250:
+/***/ 8218:
 /***/ ((module) => {
 
 
@@ -108,7 +108,7 @@ module.exports = ETA;
 
 /***/ }),
 
-/***/ 5563:
+/***/ 6059:
 /***/ ((module) => {
 
 // format bar
@@ -125,7 +125,7 @@ module.exports = function formatBar(progress, options){
 
 /***/ }),
 
-/***/ 1442:
+/***/ 8005:
 /***/ ((module) => {
 
 // default time format
@@ -165,7 +165,7 @@ module.exports = function formatTime(t, options, roundToMultipleOf){
 
 /***/ }),
 
-/***/ 8023:
+/***/ 5047:
 /***/ ((module) => {
 
 // default value format (apply autopadding)
@@ -193,13 +193,13 @@ module.exports = function formatValue(v, options, type){
 
 /***/ }),
 
-/***/ 4740:
+/***/ 3204:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const _stringWidth = __nccwpck_require__(1282);
-const _defaultFormatValue = __nccwpck_require__(8023);
-const _defaultFormatBar = __nccwpck_require__(5563);
-const _defaultFormatTime = __nccwpck_require__(1442);
+const _stringWidth = __nccwpck_require__(3154);
+const _defaultFormatValue = __nccwpck_require__(5047);
+const _defaultFormatBar = __nccwpck_require__(6059);
+const _defaultFormatTime = __nccwpck_require__(8005);
 
 // generic formatter
 module.exports = function defaultFormatter(options, params, payload){
@@ -280,13 +280,13 @@ module.exports = function defaultFormatter(options, params, payload){
 
 /***/ }),
 
-/***/ 5123:
+/***/ 8211:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const _ETA = __nccwpck_require__(4250);
-const _Terminal = __nccwpck_require__(7748);
-const _formatter = __nccwpck_require__(4740);
-const _options = __nccwpck_require__(1596);
+const _ETA = __nccwpck_require__(8218);
+const _Terminal = __nccwpck_require__(7172);
+const _formatter = __nccwpck_require__(3204);
+const _options = __nccwpck_require__(2684);
 const _EventEmitter = __nccwpck_require__(4434);
 
 // Progress-Bar constructor
@@ -521,12 +521,12 @@ module.exports = class GenericBar extends _EventEmitter{
 
 /***/ }),
 
-/***/ 9307:
+/***/ 5819:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const _Terminal = __nccwpck_require__(7748);
-const _BarElement = __nccwpck_require__(5123);
-const _options = __nccwpck_require__(1596);
+const _Terminal = __nccwpck_require__(7172);
+const _BarElement = __nccwpck_require__(8211);
+const _options = __nccwpck_require__(2684);
 const _EventEmitter = __nccwpck_require__(4434);
 
 // Progress-Bar constructor
@@ -778,7 +778,7 @@ module.exports = class MultiBar extends _EventEmitter{
 
 /***/ }),
 
-/***/ 1596:
+/***/ 2684:
 /***/ ((module) => {
 
 // utility to merge defaults
@@ -894,11 +894,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2176:
+/***/ 4064:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const _GenericBar = __nccwpck_require__(5123);
-const _options = __nccwpck_require__(1596);
+const _GenericBar = __nccwpck_require__(8211);
+const _options = __nccwpck_require__(2684);
 
 // Progress-Bar constructor
 module.exports = class SingleBar extends _GenericBar{
@@ -1041,7 +1041,7 @@ module.exports = class SingleBar extends _GenericBar{
 
 /***/ }),
 
-/***/ 7748:
+/***/ 7172:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const _readline = __nccwpck_require__(3785);
@@ -1210,7 +1210,7 @@ module.exports = Terminal;
 
 /***/ }),
 
-/***/ 7359:
+/***/ 7487:
 /***/ ((module) => {
 
 
@@ -1227,7 +1227,7 @@ module.exports = ({onlyFirst = false} = {}) => {
 
 /***/ }),
 
-/***/ 1574:
+/***/ 4918:
 /***/ ((module) => {
 
 
@@ -1240,13 +1240,13 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1282:
+/***/ 3154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const stripAnsi = __nccwpck_require__(6720);
-const isFullwidthCodePoint = __nccwpck_require__(4519);
-const emojiRegex = __nccwpck_require__(1574);
+const stripAnsi = __nccwpck_require__(7856);
+const isFullwidthCodePoint = __nccwpck_require__(87);
+const emojiRegex = __nccwpck_require__(4918);
 
 const stringWidth = string => {
 	if (typeof string !== 'string' || string.length === 0) {
@@ -1294,24 +1294,24 @@ module.exports["default"] = stringWidth;
 
 /***/ }),
 
-/***/ 6720:
+/***/ 7856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const ansiRegex = __nccwpck_require__(7359);
+const ansiRegex = __nccwpck_require__(7487);
 
 module.exports = string => typeof string === 'string' ? string.replace(ansiRegex(), '') : string;
 
 
 /***/ }),
 
-/***/ 1921:
+/***/ 5633:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const _legacy = __nccwpck_require__(4874);
-const _shades_classic = __nccwpck_require__(8170);
-const _shades_grey = __nccwpck_require__(3351);
-const _rect = __nccwpck_require__(8879);
+const _legacy = __nccwpck_require__(5242);
+const _shades_classic = __nccwpck_require__(4378);
+const _shades_grey = __nccwpck_require__(9063);
+const _rect = __nccwpck_require__(8255);
 
 module.exports = {
     legacy: _legacy,
@@ -1322,7 +1322,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4874:
+/***/ 5242:
 /***/ ((module) => {
 
 // cli-progress legacy style as of 1.x
@@ -1334,7 +1334,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8879:
+/***/ 8255:
 /***/ ((module) => {
 
 module.exports = {
@@ -1345,7 +1345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8170:
+/***/ 4378:
 /***/ ((module) => {
 
 // cli-progress legacy style as of 1.x
@@ -1357,7 +1357,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3351:
+/***/ 9063:
 /***/ ((module) => {
 
 
@@ -1370,7 +1370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4519:
+/***/ 87:
 /***/ ((module) => {
 
 /* eslint-disable yoda */
@@ -1427,39 +1427,39 @@ module.exports["default"] = isFullwidthCodePoint;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const RoundRobinPool = __nccwpck_require__(5520)
-const Agent = __nccwpck_require__(7405)
-const Dispatcher1Wrapper = __nccwpck_require__(3650)
-const ProxyAgent = __nccwpck_require__(6672)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const H2CClient = __nccwpck_require__(6815)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(1285)
+const Dispatcher = __nccwpck_require__(7939)
+const Pool = __nccwpck_require__(2244)
+const BalancedPool = __nccwpck_require__(2549)
+const RoundRobinPool = __nccwpck_require__(8512)
+const Agent = __nccwpck_require__(8285)
+const Dispatcher1Wrapper = __nccwpck_require__(5154)
+const ProxyAgent = __nccwpck_require__(9920)
+const Socks5ProxyAgent = __nccwpck_require__(8151)
+const EnvHttpProxyAgent = __nccwpck_require__(929)
+const RetryAgent = __nccwpck_require__(1346)
+const H2CClient = __nccwpck_require__(6591)
+const errors = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(431)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const SnapshotAgent = __nccwpck_require__(5095)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(5663)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const SnapshotAgent = __nccwpck_require__(9447)
+const mockErrors = __nccwpck_require__(9917)
+const RetryHandler = __nccwpck_require__(5640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(91)
+const RedirectHandler = __nccwpck_require__(7970)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -1480,21 +1480,21 @@ __webpack_unused_export__ = RetryHandler
 __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  responseError: __nccwpck_require__(8918),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379),
-  cache: __nccwpck_require__(5542),
-  decompress: __nccwpck_require__(557),
-  deduplicate: __nccwpck_require__(7240)
+  redirect: __nccwpck_require__(730),
+  responseError: __nccwpck_require__(6790),
+  retry: __nccwpck_require__(4346),
+  dump: __nccwpck_require__(8412),
+  dns: __nccwpck_require__(8731),
+  cache: __nccwpck_require__(7382),
+  decompress: __nccwpck_require__(2397),
+  deduplicate: __nccwpck_require__(9464)
 }
 
 __webpack_unused_export__ = {
-  MemoryCacheStore: __nccwpck_require__(4889)
+  MemoryCacheStore: __nccwpck_require__(2009)
 }
 
-const SqliteCacheStore = __nccwpck_require__(1522)
+const SqliteCacheStore = __nccwpck_require__(274)
 __webpack_unused_export__ = SqliteCacheStore
 
 __webpack_unused_export__ = buildConnector
@@ -1556,7 +1556,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(8702).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -1596,22 +1596,22 @@ module.exports.hd = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5524).Headers
+module.exports.Response = __nccwpck_require__(715).Response
+module.exports.Request = __nccwpck_require__(175).Request
+module.exports.FormData = __nccwpck_require__(1142).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(6443)
+const { CacheStorage } = __nccwpck_require__(5965)
+const { kConstruct } = __nccwpck_require__(4043)
 
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(6933)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
@@ -1619,21 +1619,21 @@ __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 __webpack_unused_export__ = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-const { WebSocket, ping } = __nccwpck_require__(3726)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
+const { WebSocket, ping } = __nccwpck_require__(1886)
 module.exports.kb = WebSocket
 module.exports.rd = CloseEvent
 module.exports.NN = ErrorEvent
 module.exports.aM = MessageEvent
 __webpack_unused_export__ = ping
 
-/* unused reexport */ __nccwpck_require__(2873).WebSocketStream
-/* unused reexport */ __nccwpck_require__(6919).WebSocketError
+/* unused reexport */ __nccwpck_require__(4841).WebSocketStream
+/* unused reexport */ __nccwpck_require__(2039).WebSocketError
 
 module.exports.Em = makeDispatcher(api.request)
 __webpack_unused_export__ = makeDispatcher(api.stream)
@@ -1649,7 +1649,7 @@ __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = SnapshotAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(1670)
 
 module.exports.GD = EventSource
 
@@ -1671,13 +1671,13 @@ __webpack_unused_export__ = install
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -1737,16 +1737,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1856,7 +1856,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1872,10 +1872,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed } = __nccwpck_require__(4043)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 function noop () {}
 
@@ -2128,16 +2128,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const { Readable } = __nccwpck_require__(471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 
 function noop () {}
 
@@ -2379,16 +2379,16 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 function noop () {}
 
@@ -2656,17 +2656,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { kHTTP2Stream } = __nccwpck_require__(6443)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { kHTTP2Stream } = __nccwpck_require__(4043)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -2784,21 +2784,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2806,8 +2806,8 @@ module.exports.connect = __nccwpck_require__(2279)
 const assert = __nccwpck_require__(4589)
 const { addAbortListener } = __nccwpck_require__(8474)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -3420,14 +3420,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4889:
+/***/ 2009:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5355)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -3741,13 +3741,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 1522:
+/***/ 274:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5355)
 const { zstdCompressSync, zstdDecompressSync } = __nccwpck_require__(8522)
 
 let DatabaseSync
@@ -4341,15 +4341,15 @@ function isCompressibleContentType (contentType) {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
 
 let tls // include tls conditionally since it is not always available
 
@@ -4546,7 +4546,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 
@@ -4684,7 +4684,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 3374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4918,7 +4918,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 
@@ -5459,7 +5459,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5467,7 +5467,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -5485,9 +5485,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -6037,8 +6037,8 @@ let isFormData
 
 function isUndiciFormData (body) {
   if (isFormData === undefined) {
-    __nccwpck_require__(5910)
-    isFormData = (__nccwpck_require__(7879).webidl).is.FormData
+    __nccwpck_require__(1142)
+    isFormData = (__nccwpck_require__(5159).webidl).is.FormData
   }
   return isFormData(body)
 }
@@ -6048,16 +6048,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 8082:
+/***/ 8290:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(4627)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(1732)
+const { parseAddress } = __nccwpck_require__(1796)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -6477,14 +6477,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1732:
+/***/ 1796:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * Parse an address and determine its type
@@ -6696,7 +6696,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 
@@ -6784,7 +6784,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 4152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6792,7 +6792,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(2303)
 
 class TstNode {
   /** @type {any} */
@@ -6951,22 +6951,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE, addAbortListener: addAbortListenerNative } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(6603)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const timers = __nccwpck_require__(1275)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { tree } = __nccwpck_require__(4152)
 
 class BodyAsyncIterable {
   constructor (body) {
@@ -7993,17 +7993,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 8285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
-const { kBusy, kClients, kConnected, kRunning, kPending, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(4627)
+const { kBusy, kClients, kConnected, kRunning, kPending, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(9265)
+const Pool = __nccwpck_require__(2244)
+const Client = __nccwpck_require__(1285)
+const util = __nccwpck_require__(4640)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -8181,7 +8181,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8189,7 +8189,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -8197,10 +8197,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kOriginless, kUrl } = __nccwpck_require__(6443)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(3856)
+const Pool = __nccwpck_require__(2244)
+const { kOriginless, kUrl } = __nccwpck_require__(4043)
+const util = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -8405,7 +8405,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8413,9 +8413,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const timers = __nccwpck_require__(1275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -8429,7 +8429,7 @@ const {
   HTTPParserError,
   WebAssemblyNotSupportedError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -8464,12 +8464,12 @@ const {
   kHTTPContext,
   kClosed,
   kUseMilo
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(776)
 // Node.js core bundles only llhttp; experimental Milo remains available in npm builds.
 const { H1Parser, getMiloEnabled } = typeof esbuildDetection === 'undefined'
-  ? __nccwpck_require__(1969)
+  ? __nccwpck_require__(1505)
   : {}
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
@@ -8487,7 +8487,7 @@ function lazyllhttp () {
     throw new WebAssemblyNotSupportedError()
   }
 
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
 
@@ -8510,7 +8510,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(3434))
+      mod = new WebAssembly.Module(__nccwpck_require__(8586))
     } catch {}
   }
 
@@ -8519,7 +8519,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -9634,7 +9634,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -10258,14 +10258,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -10276,7 +10276,7 @@ const {
   HeadersTimeoutError,
   BodyTimeoutError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -10306,8 +10306,8 @@ const {
   kHTTP2SessionState,
   kHTTP2Options,
   kMaxResponseSize
-} = __nccwpck_require__(6443)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(4043)
+const { channels } = __nccwpck_require__(3374)
 
 const kOpenStreams = Symbol('open streams')
 const kRequestStream = Symbol('request stream')
@@ -11552,7 +11552,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -12254,7 +12254,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12262,17 +12262,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { ClientStats } = __nccwpck_require__(6854)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(4640)
+const { ClientStats } = __nccwpck_require__(7782)
+const { channels } = __nccwpck_require__(3374)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(9265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kServerName,
@@ -12315,9 +12315,9 @@ const {
   kResume,
   kHTTP2Options,
   kUseMilo
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(4043)
+const connectH1 = __nccwpck_require__(9133)
+const connectH2 = __nccwpck_require__(4548)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -13010,20 +13010,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 9265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(7939)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6443)
-const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(735)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(4043)
+const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(2303)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -13215,12 +13215,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 7939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const { kOriginless, kUrl } = __nccwpck_require__(6443)
+const { kOriginless, kUrl } = __nccwpck_require__(4043)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -13280,15 +13280,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3650:
+/***/ 5154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { toRawHeaders } = __nccwpck_require__(3440)
-const { kOriginless, kUrl } = __nccwpck_require__(6443)
+const Dispatcher = __nccwpck_require__(7939)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { toRawHeaders } = __nccwpck_require__(4640)
+const { kOriginless, kUrl } = __nccwpck_require__(4043)
 
 class LegacyHandlerWrapper {
   #handler
@@ -13414,15 +13414,15 @@ module.exports = Dispatcher1Wrapper
 
 /***/ }),
 
-/***/ 3137:
+/***/ 929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(9265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
+const ProxyAgent = __nccwpck_require__(9920)
+const Agent = __nccwpck_require__(8285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -13611,7 +13611,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 5844:
 /***/ ((module) => {
 
 
@@ -13753,13 +13753,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 6591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Client = __nccwpck_require__(1285)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -13811,14 +13811,14 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 1969:
+/***/ 1505:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const timers = __nccwpck_require__(1275)
 const {
   HeadersTimeoutError,
   HeadersOverflowError,
@@ -13828,7 +13828,7 @@ const {
   HTTPParserError,
   ResponseContentLengthMismatchError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -13851,7 +13851,7 @@ const {
   kResume,
   kHTTPContext,
   kMaxHeadersSize
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -13922,11 +13922,11 @@ function getMilo () {
   // Milo modules compile WASM on load; defer loading until the parser is needed.
   if (useWasmSIMD) {
     try {
-      miloPackage = __nccwpck_require__(9545)
+      miloPackage = __nccwpck_require__(409)
     } catch {}
   }
 
-  miloPackage = miloPackage || __nccwpck_require__(5997)
+  miloPackage = miloPackage || __nccwpck_require__(1357)
   miloInstance = miloPackage.setup()
   return miloInstance
 }
@@ -14883,16 +14883,16 @@ module.exports = { H1Parser, getMiloEnabled, setMiloEnabled }
 
 /***/ }),
 
-/***/ 2128:
+/***/ 3856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { AsyncResource } = __nccwpck_require__(6698)
-const { PoolStats } = __nccwpck_require__(6854)
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const { PoolStats } = __nccwpck_require__(7782)
+const DispatcherBase = __nccwpck_require__(9265)
+const FixedQueue = __nccwpck_require__(5844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -15237,7 +15237,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 628:
+/***/ 2244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15254,14 +15254,14 @@ const {
   kHasDispatcher,
   kRemoveClient,
   kRetireClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kConnecting, kHTTPContext, kUrl, kQueued } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kConnecting, kHTTPContext, kUrl, kQueued } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -15473,21 +15473,21 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError, ProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
-const { channels } = __nccwpck_require__(2414)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
-const { hasSafeIterator } = __nccwpck_require__(3440)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
+const Pool = __nccwpck_require__(2244)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError, ProxyConnectionError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
+const Client = __nccwpck_require__(1285)
+const { channels } = __nccwpck_require__(3374)
+const Socks5ProxyAgent = __nccwpck_require__(8151)
+const { hasSafeIterator } = __nccwpck_require__(4640)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -15898,14 +15898,14 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 1346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
-const { kOriginless, kUrl } = __nccwpck_require__(6443)
+const Dispatcher = __nccwpck_require__(7939)
+const RetryHandler = __nccwpck_require__(5640)
+const { kOriginless, kUrl } = __nccwpck_require__(4043)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -15953,7 +15953,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5520:
+/***/ 8512:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15968,14 +15968,14 @@ const {
   kRemoveClient,
   kRetireClient,
   kDrainQueue
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kQueued } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl, kQueued } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -16129,7 +16129,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 7223:
+/***/ 8151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16137,13 +16137,13 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(1841)
-const { ConnectTimeoutError, InvalidArgumentError } = __nccwpck_require__(8707)
-const { Socks5Client, STATES } = __nccwpck_require__(8082)
-const { kBusy, kConnected, kDispatch, kClose, kDestroy } = __nccwpck_require__(6443)
-const Pool = __nccwpck_require__(628)
-const buildConnector = __nccwpck_require__(9136)
-const { setupConnectTimeout } = __nccwpck_require__(3440)
+const DispatcherBase = __nccwpck_require__(9265)
+const { ConnectTimeoutError, InvalidArgumentError } = __nccwpck_require__(4627)
+const { Socks5Client, STATES } = __nccwpck_require__(8290)
+const { kBusy, kConnected, kDispatch, kClose, kDestroy } = __nccwpck_require__(4043)
+const Pool = __nccwpck_require__(2244)
+const buildConnector = __nccwpck_require__(2784)
+const { setupConnectTimeout } = __nccwpck_require__(4640)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -16486,7 +16486,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 276:
+/***/ 3332:
 /***/ ((module) => {
 
 
@@ -16526,7 +16526,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16535,9 +16535,9 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
-const Dispatcher1Wrapper = __nccwpck_require__(3650)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8285)
+const Dispatcher1Wrapper = __nccwpck_require__(5154)
 
 // Fallback storage for when globalThis is not extensible (e.g. frozen)
 let fallbackDispatcher
@@ -16615,13 +16615,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9976:
+/***/ 3448:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kRedirectCacheControl } = __nccwpck_require__(4043)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -16629,7 +16629,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
+} = __nccwpck_require__(5355)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -16641,7 +16641,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(5453)
+const { parseHttpDate } = __nccwpck_require__(7149)
 
 function noop () {}
 
@@ -17844,7 +17844,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 7133:
+/***/ 237:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17985,7 +17985,7 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 8155:
+/***/ 91:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18068,12 +18068,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3599:
+/***/ 303:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -18615,15 +18615,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 8754:
+/***/ 7970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError, MaxRedirectsError } = __nccwpck_require__(8707)
-const { kRequestOrigin, kRedirectCacheControl } = __nccwpck_require__(6443)
+const { InvalidArgumentError, MaxRedirectsError } = __nccwpck_require__(4627)
+const { kRequestOrigin, kRedirectCacheControl } = __nccwpck_require__(4043)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -18906,20 +18906,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError, RequestAbortedError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError, RequestAbortedError } = __nccwpck_require__(4627)
 const {
   hasSafeIterator,
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -19599,17 +19599,17 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 5542:
+/***/ 7382:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
-const CacheHandler = __nccwpck_require__(9976)
-const MemoryCacheStore = __nccwpck_require__(4889)
-const CacheRevalidationHandler = __nccwpck_require__(7133)
+const util = __nccwpck_require__(4640)
+const CacheHandler = __nccwpck_require__(3448)
+const MemoryCacheStore = __nccwpck_require__(2009)
+const CacheRevalidationHandler = __nccwpck_require__(237)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -19620,9 +19620,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
-const { AbortError } = __nccwpck_require__(8707)
-const { parseHttpDate } = __nccwpck_require__(5453)
+} = __nccwpck_require__(5355)
+const { AbortError } = __nccwpck_require__(4627)
+const { parseHttpDate } = __nccwpck_require__(7149)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -20377,15 +20377,15 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 557:
+/***/ 2397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress, constants } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -20958,15 +20958,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 7240:
+/***/ 9464:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(3440)
-const DeduplicationHandler = __nccwpck_require__(3599)
-const { getInterceptorOrigin, normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
+const util = __nccwpck_require__(4640)
+const DeduplicationHandler = __nccwpck_require__(303)
+const { getInterceptorOrigin, normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(5355)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -21083,15 +21083,15 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 379:
+/***/ 8731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
-const { kRequestOrigin } = __nccwpck_require__(6443)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
+const { kRequestOrigin } = __nccwpck_require__(4043)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -21683,13 +21683,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -21789,12 +21789,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections, throwOnMaxRedirect: defaultThrowOnMaxRedirect, stripHeadersOnRedirect: defaultStripHeadersOnRedirect, stripHeadersOnCrossOriginRedirect: defaultStripHeadersOnCrossOriginRedirect } = {}) {
   return (dispatch) => {
@@ -21817,14 +21817,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 8918:
+/***/ 6790:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, ResponseError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, ResponseError } = __nccwpck_require__(4627)
 
 const defaultMaxSize = 1024 * 1024
 
@@ -21963,11 +21963,11 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 4346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -21989,13 +21989,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -22527,7 +22527,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -22550,7 +22550,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -22573,7 +22573,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -22592,7 +22592,7 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 5997:
+/***/ 1357:
 /***/ ((module) => {
 
 const wasmModule = new WebAssembly.Module(
@@ -23601,7 +23601,7 @@ module.exports = { wasmModule, noop, setup, simple }
 
 /***/ }),
 
-/***/ 9545:
+/***/ 409:
 /***/ ((module) => {
 
 const wasmModule = new WebAssembly.Module(
@@ -24610,13 +24610,13 @@ module.exports = { wasmModule, noop, setup, simple }
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
 const {
   kAgent,
   kMockAgentSet,
@@ -24634,14 +24634,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
-const { MockCallHistory } = __nccwpck_require__(431)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(7939)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
+const { MockCallHistory } = __nccwpck_require__(5663)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -24872,13 +24872,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 431:
+/***/ 5663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -25127,14 +25127,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(1285)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -25144,10 +25144,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -25202,12 +25202,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -25238,12 +25238,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -25252,9 +25252,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { serializePathWithQuery } = __nccwpck_require__(4640)
 const {
   types: {
     isPromise
@@ -25472,14 +25472,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(2244)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -25489,10 +25489,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -25547,7 +25547,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 
@@ -25586,12 +25586,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
@@ -25599,15 +25599,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(1117)
-const { serializePathWithQuery, parseHeaders } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { serializePathWithQuery, parseHeaders } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const requestAborted = Symbol('request aborted')
 
 function matchValue (match, value) {
@@ -26323,7 +26323,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26373,17 +26373,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 5095:
+/***/ 9447:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(7405)
-const MockAgent = __nccwpck_require__(7501)
-const { SnapshotRecorder } = __nccwpck_require__(3766)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { validateSnapshotMode } = __nccwpck_require__(9683)
+const Agent = __nccwpck_require__(8285)
+const MockAgent = __nccwpck_require__(1437)
+const { SnapshotRecorder } = __nccwpck_require__(5798)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { validateSnapshotMode } = __nccwpck_require__(1699)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -26751,7 +26751,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 3766:
+/***/ 5798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26759,9 +26759,9 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { setHeader } = __nccwpck_require__(3440)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const { setHeader } = __nccwpck_require__(4640)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(1699)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -27382,14 +27382,14 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 9683:
+/***/ 1699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { setHeader } = __nccwpck_require__(3440)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { setHeader } = __nccwpck_require__(4640)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -27548,7 +27548,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7659:
+/***/ 5355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27559,10 +27559,10 @@ const {
   hasSafeIterator,
   isValidHTTPToken,
   setHeader
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
-const { serializePathWithQuery } = __nccwpck_require__(3440)
-const { kRequestOrigin } = __nccwpck_require__(6443)
+const { serializePathWithQuery } = __nccwpck_require__(4640)
+const { kRequestOrigin } = __nccwpck_require__(4043)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -28319,7 +28319,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5453:
+/***/ 7149:
 /***/ ((module) => {
 
 
@@ -28996,7 +28996,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 313:
+/***/ 4521:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29096,7 +29096,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 6854:
+/***/ 7782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29108,7 +29108,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 class ClientStats {
   constructor (client) {
@@ -29135,7 +29135,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 6603:
+/***/ 1275:
 /***/ ((module) => {
 
 
@@ -29567,21 +29567,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(4043)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5159)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(715)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(9520)
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
  * @typedef {Object} CacheBatchOperation
@@ -30445,15 +30445,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 5965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { Cache } = __nccwpck_require__(8514)
+const { webidl } = __nccwpck_require__(5159)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 
 class CacheStorage {
   /**
@@ -30610,14 +30610,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { isValidHeaderName } = __nccwpck_require__(9520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -30662,7 +30662,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 3404:
 /***/ ((module) => {
 
 
@@ -30681,14 +30681,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(7879)
+const { parseSetCookie } = __nccwpck_require__(8906)
+const { stringify } = __nccwpck_require__(1077)
+const { webidl } = __nccwpck_require__(5159)
 
 const globalHeadersBrandCheck = (arg) => webidl.brandCheck(arg, webidl.util.MakeTypeAssertion(globalThis.Headers))
 const undiciHeadersBrandCheck = (arg) => webidl.brandCheck(arg, webidl.is.Headers)
@@ -30899,14 +30899,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 8906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(484)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
+const { isCTLExcludingHtab } = __nccwpck_require__(1077)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -31224,7 +31224,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1077:
 /***/ ((module) => {
 
 
@@ -31602,13 +31602,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
 
 /**
  * @type {number[]} BOM
@@ -32184,24 +32184,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { webidl } = __nccwpck_require__(7879)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { cloneRequest } = __nccwpck_require__(9967)
-const { isValidHeaderValue, kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { createPotentialCORSRequest } = __nccwpck_require__(4811)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { isomorphicDecode } = __nccwpck_require__(8116)
+const { fetching } = __nccwpck_require__(8702)
+const { webidl } = __nccwpck_require__(5159)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(7708)
+const { createFastMessageEvent } = __nccwpck_require__(7316)
+const { isNetworkError } = __nccwpck_require__(715)
+const { cloneRequest } = __nccwpck_require__(175)
+const { isValidHeaderValue, kEnumerableProperty } = __nccwpck_require__(4640)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { createPotentialCORSRequest } = __nccwpck_require__(3691)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { isomorphicDecode } = __nccwpck_require__(484)
 
 const textEncoder = new TextEncoder()
 
@@ -32738,12 +32738,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 3691:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { makeRequest } = __nccwpck_require__(9967)
+const { makeRequest } = __nccwpck_require__(175)
 
 /**
  * Checks if the given value is a valid LastEventId.
@@ -32805,26 +32805,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { FormData, setFormDataState, getFormDataBoundary } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(9520)
+const { FormData, setFormDataState, getFormDataBoundary } = __nccwpck_require__(1142)
+const { webidl } = __nccwpck_require__(5159)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
-const { parseJSONFromBytes } = __nccwpck_require__(8116)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { serializeAMimeType } = __nccwpck_require__(7708)
+const { multipartFormDataParser } = __nccwpck_require__(3028)
+const { parseJSONFromBytes } = __nccwpck_require__(484)
+const { utf8DecodeBytes } = __nccwpck_require__(3332)
 const { ReadableStreamTee } = __nccwpck_require__(7830)
 
 const textEncoder = new TextEncoder()
@@ -33395,7 +33395,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 7775:
 /***/ ((module) => {
 
 
@@ -33533,13 +33533,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 7708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { asciiLowercase, forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
+const { asciiLowercase, forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(484)
 
 const encoder = new TextEncoder()
 
@@ -34136,17 +34136,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 116:
+/***/ 3028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
-const { makeEntry } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(7708)
+const { makeEntry } = __nccwpck_require__(1142)
+const { webidl } = __nccwpck_require__(5159)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(8116)
+const { isomorphicDecode } = __nccwpck_require__(484)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -34737,16 +34737,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 1142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(3168)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
+const { iteratorMixin } = __nccwpck_require__(9520)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5159)
 const nodeUtil = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -35016,7 +35016,7 @@ module.exports = { FormData, makeEntry, setFormDataState, getFormDataBoundary }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 179:
 /***/ ((module) => {
 
 
@@ -35063,21 +35063,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty, setHeader } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty, setHeader } = __nccwpck_require__(4640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(9520)
+const { webidl } = __nccwpck_require__(5159)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -35792,7 +35792,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 8702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -35806,9 +35806,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState, removeRequestAbortListener } = __nccwpck_require__(9967)
+} = __nccwpck_require__(715)
+const { HeadersList } = __nccwpck_require__(5524)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState, removeRequestAbortListener } = __nccwpck_require__(175)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -35843,26 +35843,26 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { SocketError } = __nccwpck_require__(8707)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(7879)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { SocketError } = __nccwpck_require__(4627)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(5159)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(5082)
-const { isomorphicEncode } = __nccwpck_require__(8116)
+const { bytesMatch } = __nccwpck_require__(4458)
+const { isomorphicEncode } = __nccwpck_require__(484)
 
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -38250,22 +38250,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -38275,11 +38275,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5159)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 
 const requestFinalizer = new FinalizationRegistry(({ signal, reference }) => {
@@ -39374,14 +39374,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9051:
+/***/ 715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -39390,16 +39390,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(7775)
+const { webidl } = __nccwpck_require__(5159)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(484)
 
 const textEncoder = new TextEncoder('utf-8')
 let getResponseHeaders, setResponseHeaders, getResponseState, setResponseState
@@ -40019,22 +40019,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 9520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
+const { getGlobalOrigin } = __nccwpck_require__(179)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(7708)
 const { performance } = __nccwpck_require__(643)
-const { isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
+const { webidl } = __nccwpck_require__(5159)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(484)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -41556,13 +41556,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 484:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { utf8DecodeBytes } = __nccwpck_require__(3332)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -41807,14 +41807,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5082:
+/***/ 4458:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { asciiLowercase } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(4521)
+const { asciiLowercase } = __nccwpck_require__(484)
 
 /**
  * @typedef {object} Metadata
@@ -42121,7 +42121,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7879:
+/***/ 5159:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43120,20 +43120,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(1025)
+const { makeRequest } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { Headers, getHeadersList } = __nccwpck_require__(5524)
+const { getDecodeSplit } = __nccwpck_require__(9520)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -43477,7 +43477,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6096:
 /***/ ((module) => {
 
 
@@ -43610,14 +43610,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 7316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5159)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 
 let createFastMessageEvent
 
@@ -43965,13 +43965,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(736)
+const { runtimeFeatures } = __nccwpck_require__(4521)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(6096)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -44099,14 +44099,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 1869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(1025)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -44211,14 +44211,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 9332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -44227,12 +44227,12 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { failWebsocketConnection } = __nccwpck_require__(6897)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
-const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(735)
+} = __nccwpck_require__(1025)
+const { failWebsocketConnection } = __nccwpck_require__(7905)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { PerMessageDeflate } = __nccwpck_require__(1869)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
+const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(2303)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -44748,14 +44748,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 9388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6096)
+const FixedQueue = __nccwpck_require__(5844)
 
 /**
  * @typedef {object} SendQueueNode
@@ -44864,15 +44864,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6919:
+/***/ 2039:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5159)
+const { validateCloseCodeAndReason } = __nccwpck_require__(1025)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -44978,23 +44978,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 2873:
+/***/ 4841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { addAbortListener } = __nccwpck_require__(8474)
-const { environmentSettingsObject, readableStreamClose } = __nccwpck_require__(3168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(736)
-const { webidl } = __nccwpck_require__(7879)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(8625)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { channels } = __nccwpck_require__(2414)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { ByteParser } = __nccwpck_require__(1652)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { environmentSettingsObject, readableStreamClose } = __nccwpck_require__(9520)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(6096)
+const { webidl } = __nccwpck_require__(5159)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(1025)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { channels } = __nccwpck_require__(3374)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { ByteParser } = __nccwpck_require__(9332)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(2039)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { utf8DecodeBytes } = __nccwpck_require__(3332)
 
 let emittedExperimentalWarning = false
 
@@ -45496,15 +45496,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 8625:
+/***/ 1025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(736)
+const { states, opcodes } = __nccwpck_require__(6096)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(1900)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { removeHTTPWhitespace } = __nccwpck_require__(7708)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(484)
 
 /**
  * @param {number} readyState
@@ -45850,16 +45850,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 1886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(5159)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(6096)
 const {
   isConnecting,
   isEstablished,
@@ -45870,15 +45870,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(1025)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(9332)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(7316)
+const { SendQueue } = __nccwpck_require__(9388)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { channels } = __nccwpck_require__(3374)
 
 const kRef = Symbol.for('nodejs.ref')
 const kUnref = Symbol.for('nodejs.unref')
@@ -46640,14 +46640,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8551:
+/***/ 8473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   R: () => (/* binding */ exitCodeFor),
 /* harmony export */   y: () => (/* binding */ ExitCode)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7406);
 // The CLI's exit codes (README "CLI"): scripts can tell a bad flag from a bad token from a flaky server.
 
 const ExitCode = {
@@ -46683,25 +46683,26 @@ function exitCodeFor(error) {
 
 /***/ }),
 
-/***/ 2957:
+/***/ 6407:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var _require_node_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4134);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_pipeline_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1759);
-/* harmony import */ var _job_cancellation_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7388);
-/* harmony import */ var _job_heap_limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8729);
-/* harmony import */ var _job_job_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8216);
-/* harmony import */ var _job_verdict_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7190);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(311);
-/* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8551);
-/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6659);
-/* harmony import */ var _plan_table_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4034);
-/* harmony import */ var _terminal_progress_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9338);
+/* harmony import */ var _require_node_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4500);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7406);
+/* harmony import */ var _core_pipeline_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3527);
+/* harmony import */ var _core_report_describe_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(6851);
+/* harmony import */ var _job_cancellation_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9758);
+/* harmony import */ var _job_heap_limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5084);
+/* harmony import */ var _job_job_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5064);
+/* harmony import */ var _job_verdict_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(9124);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6405);
+/* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8473);
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7573);
+/* harmony import */ var _plan_table_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(744);
+/* harmony import */ var _terminal_progress_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1516);
 // The CLI (dist/cli.js, bin `download-experiment-files`): the action's inputs as flags, the same job, and
 // terminal output instead of workflow outputs.
 
@@ -46716,6 +46717,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
+
+/** References named one per line on the terminal; the manifest lists them all. */
 const log = {
     debug: (m) => {
         if (process.env.DEBUG_DOWNLOAD_EXPERIMENT_FILES)
@@ -46767,12 +46770,16 @@ async function main(argv) {
             process.stdout.write(`${JSON.stringify(report.manifest, null, 1)}\n`);
         else if (settings.dryRun)
             process.stdout.write(`${(0,_plan_table_js__WEBPACK_IMPORTED_MODULE_10__/* .renderPlanTable */ .Q)(report.manifest, settings.source.labels)}\n`);
-        log.info(`${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed. Manifest: ${settings.manifestPath}`);
-        const verdict = (0,_job_verdict_js__WEBPACK_IMPORTED_MODULE_11__/* .judge */ .S)(settings, report.manifest);
+        log.info(`${settings.dryRun ? `${t.planned} files planned` : `${t.downloaded} downloaded, ${t.skipped} already present`}, ${t.missing} missing, ${t.failed} failed${(0,_core_report_describe_js__WEBPACK_IMPORTED_MODULE_11__/* .referencesNote */ .tv)(t.reference)}. Manifest: ${settings.manifestPath}`);
+        const verdict = (0,_job_verdict_js__WEBPACK_IMPORTED_MODULE_12__/* .judge */ .S)(settings, report.manifest);
         for (const f of verdict.missingFiles)
             log.warning(`missing in storage: ${f} (the tracker lists it, the storage has no such file)`);
         if (verdict.moreMissing > 0)
             log.warning(`… and ${verdict.moreMissing} more missing files (see the manifest)`);
+        for (const line of verdict.references)
+            log.warning(line);
+        if (verdict.moreReferences > 0)
+            log.warning(`… and ${verdict.moreReferences} more (see the manifest).`);
         for (const line of verdict.failedFiles)
             log.error(line);
         // if-no-files-found ignore: nothing to say on the terminal.
@@ -46802,7 +46809,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6659:
+/***/ 7573:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46816,9 +46823,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: cliInputs
 
-// EXTERNAL MODULE: ./node_modules/commander/index.js
-var commander = __nccwpck_require__(8909);
-;// CONCATENATED MODULE: ./node_modules/commander/esm.mjs
+// EXTERNAL MODULE: ../main/node_modules/commander/index.js
+var commander = __nccwpck_require__(3917);
+;// CONCATENATED MODULE: ../main/node_modules/commander/esm.mjs
 
 
 // wrapper to provide named exports for ESM.
@@ -46837,9 +46844,9 @@ const {
 } = commander;
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var errors = __nccwpck_require__(7406);
 // EXTERNAL MODULE: ./src/settings/common-inputs.ts
-var common_inputs = __nccwpck_require__(3016);
+var common_inputs = __nccwpck_require__(9746);
 ;// CONCATENATED MODULE: ./src/cli/options.ts
 // The CLI's flags: every input of the action (`--<input>`) as the sources and the job declare them, plus the
 // CLI's own output switches.
@@ -46931,13 +46938,13 @@ function registerFlagSecrets(argv) {
 
 /***/ }),
 
-/***/ 4034:
+/***/ 744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ renderPlanTable)
 /* harmony export */ });
-/* harmony import */ var _core_report_progress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7243);
+/* harmony import */ var _core_report_progress_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7465);
 
 function renderPlanTable(manifest, labels, maxRows = 200) {
     const rows = manifest.files.map((f) => [
@@ -46963,7 +46970,7 @@ function renderPlanTable(manifest, labels, maxRows = 200) {
 
 /***/ }),
 
-/***/ 4134:
+/***/ 4500:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* unused harmony exports REQUIRED_NODE_MAJOR, nodeVersionProblem */
@@ -46987,15 +46994,15 @@ if (problem !== undefined) {
 
 /***/ }),
 
-/***/ 9338:
+/***/ 1516:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   q: () => (/* binding */ createTerminalProgress)
 /* harmony export */ });
-/* harmony import */ var cli_progress__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8502);
+/* harmony import */ var cli_progress__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
 /* harmony import */ var cli_progress__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(cli_progress__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _core_report_progress_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7243);
+/* harmony import */ var _core_report_progress_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7465);
 // Progress on the terminal: a bar with files, bytes, rate and ETA when stderr is a TTY (cli-progress), plain
 // lines at most every few seconds otherwise (CI logs, pipes).
 
@@ -47044,7 +47051,7 @@ function createTerminalProgress(enabled, stream = process.stderr) {
 
 /***/ }),
 
-/***/ 3334:
+/***/ 4756:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47068,7 +47075,7 @@ class AttemptError extends Error {
 
 /***/ }),
 
-/***/ 2339:
+/***/ 1737:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47197,7 +47204,7 @@ class StagingArea {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 7406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47315,7 +47322,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 6658:
+/***/ 528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47337,7 +47344,7 @@ function firstHeader(value) {
 
 /***/ }),
 
-/***/ 6868:
+/***/ 1646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47388,7 +47395,7 @@ function networkErrorText(error) {
 
 /***/ }),
 
-/***/ 7853:
+/***/ 7359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47496,7 +47503,7 @@ function sleep(ms, signal) {
 
 /***/ }),
 
-/***/ 1759:
+/***/ 3527:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47507,20 +47514,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/core/http/retry-policy.ts
-var retry_policy = __nccwpck_require__(7853);
-// EXTERNAL MODULE: ./src/core/download/attempt-error.ts
-var attempt_error = __nccwpck_require__(3334);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var errors = __nccwpck_require__(7406);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/download/existing-file.ts
 // Whether a file already at its final path is the one the tracker describes (skip-existing), without following
 // a link planted there.
@@ -47559,8 +47559,87 @@ async function inspectExisting(finalPath, size, checksum) {
     return { kind: 'same', bytes: info.size };
 }
 
+;// CONCATENATED MODULE: ./src/core/download/content-twins.ts
+// Files of one run that hold the same bytes (RemoteFile.contentKey: the same trusted digest and size) are fetched
+// once. The first one to start is fetched as any file; its twins picked up meanwhile wait parked (they hold no
+// worker), and once it is verified at its final path each twin is copied from there into its own temporary file,
+// checked again and renamed into place. A twin that comes later is copied at once. When the first one fails, the
+// next twin is fetched in its place.
+
+
+
+class ContentTwins {
+    states = new Map();
+    /** Parks `twin` when a file with its key is being fetched now (true); false when the caller must handle it. */
+    park(key, twin) {
+        const state = this.states.get(key);
+        if (state?.kind !== 'fetching')
+            return false;
+        state.parked.push(twin);
+        return true;
+    }
+    /** The final path of a verified file with this key, if one is on disk already. */
+    present(key) {
+        const state = this.states.get(key);
+        return state?.kind === 'present' ? state.path : undefined;
+    }
+    /** The caller fetches the file with this key; twins picked up meanwhile are parked until end(). */
+    begin(key) {
+        if (this.states.get(key)?.kind !== 'present')
+            this.states.set(key, { kind: 'fetching', parked: [] });
+    }
+    /**
+     * The fetch ended: with the verified file's path (its twins will be copied from there), or undefined when it
+     * failed (the next twin is fetched instead). Returns the twins parked meanwhile, for the caller to handle.
+     */
+    end(key, path) {
+        const state = this.states.get(key);
+        const parked = state?.kind === 'fetching' ? state.parked : [];
+        if (path === undefined)
+            this.states.delete(key);
+        else
+            this.states.set(key, { kind: 'present', path });
+        return parked;
+    }
+}
+/**
+ * Copies the verified file at `from` to the temporary path `tmp` (a reflink where the file system can, else a
+ * plain copy; never over an existing file) and checks the copy against the size and MD5 the tracker gave. The
+ * source is not followed when it is a link. `unusable` means: fetch the file instead. Disk errors are thrown.
+ */
+async function copyVerifiedTwin(from, tmp, planned) {
+    const info = await (0,promises_.lstat)(from).catch(() => undefined);
+    if (info === undefined || !info.isFile())
+        return { kind: 'unusable', why: `'${from}' is no longer a regular file` };
+    try {
+        await (0,promises_.copyFile)(from, tmp, external_node_fs_.constants.COPYFILE_EXCL | external_node_fs_.constants.COPYFILE_FICLONE);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { kind: 'unusable', why: `'${from}' disappeared` };
+        throw error;
+    }
+    const { size, checksum } = planned.file;
+    const copied = await (0,promises_.lstat)(tmp);
+    if (size !== undefined && copied.size !== size)
+        return { kind: 'unusable', why: `the copy has ${copied.size} bytes, not ${size}` };
+    if (checksum === undefined)
+        return { kind: 'copied', bytes: copied.size };
+    const md5 = await md5Base64OfFile(tmp);
+    if (md5 !== checksum.value)
+        return { kind: 'unusable', why: 'the copy does not have the MD5 the tracker gave' };
+    return { kind: 'copied', bytes: copied.size, md5 };
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/core/http/retry-policy.ts
+var retry_policy = __nccwpck_require__(7359);
+// EXTERNAL MODULE: ./src/core/download/attempt-error.ts
+var attempt_error = __nccwpck_require__(4756);
 // EXTERNAL MODULE: ./src/core/http/network-errors.ts
-var network_errors = __nccwpck_require__(6868);
+var network_errors = __nccwpck_require__(1646);
 ;// CONCATENATED MODULE: ./src/core/download/failure-classes.ts
 // What an error met while bringing one file to its path means, decided in one place (docs/reliability.md,
 // "Failure classes"): it stops the whole run (nothing later can do better), or it ends this file alone, after
@@ -47671,10 +47750,10 @@ function messageOf(error) {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
 // EXTERNAL MODULE: ./src/core/http/headers.ts
-var http_headers = __nccwpck_require__(6658);
+var http_headers = __nccwpck_require__(528);
 ;// CONCATENATED MODULE: ./src/core/download/storage-fetch.ts
 // One attempt at fetching a file's bytes into a temporary file: follows redirects without carrying the
 // tracker's credentials off its API host, reads Azure-style ranged chunks, hashes while writing, and reports
@@ -47754,6 +47833,14 @@ async function failureOf(res, locator) {
         status: res.status,
         retryAfterMs: (0,retry_policy/* parseRetryAfter */.mu)((0,http_headers/* firstHeader */.Y)(res.headers['retry-after'])),
     });
+}
+/** The locator's own check of a successful answer (checkAnswer); a refused answer's body is discarded. */
+async function accept(res, locator) {
+    const refusal = locator.checkAnswer?.({ url: res.url, status: res.status, headers: res.headers });
+    if (refusal === undefined)
+        return;
+    await res.body.dump().catch(() => undefined);
+    throw refusal;
 }
 function openSink(tmpPath) {
     const out = (0,external_node_fs_.createWriteStream)(tmpPath, { flags: 'wx', highWaterMark: 1 << 20 });
@@ -47836,6 +47923,7 @@ async function fetchWhole(locator, sink, hashing, ctx, seen) {
     const res = await get(locator, {}, ctx);
     if (res.status < 200 || res.status >= 300)
         throw await failureOf(res, locator);
+    await accept(res, locator);
     seen.md5 = reportedMd5(res, false);
     const expected = contentLength(res);
     const n = await appendBody(res.body, sink, hashFor(hashing, seen));
@@ -47859,6 +47947,7 @@ async function fetchRanged(locator, ranged, sink, hashing, ctx, seen) {
         }
         if (res.status === 200 && offset === 0) {
             // The server ignored the range and sent everything.
+            await accept(res, locator);
             seen.md5 = reportedMd5(res, false);
             const expected = contentLength(res);
             const n = await appendBody(res.body, sink, hashFor(hashing, seen));
@@ -47868,8 +47957,10 @@ async function fetchRanged(locator, ranged, sink, hashing, ctx, seen) {
         }
         if (res.status !== 206)
             throw await failureOf(res, locator);
-        if (offset === 0)
+        if (offset === 0) {
+            await accept(res, locator);
             seen.md5 = reportedMd5(res, true);
+        }
         total = rangeTotal(res);
         if (total === undefined)
             throw new attempt_error/* AttemptError */.c('transient', 'a ranged answer had no Content-Range total');
@@ -47894,6 +47985,7 @@ async function fetchRanged(locator, ranged, sink, hashing, ctx, seen) {
 
 
 
+
 /** Expired-URL renewals allowed per file on top of the retry budget (each renewal is also an attempt). */
 const MAX_RENEWALS = 5;
 /** Thrown (never returned) when the file met an error that stops the whole run; carries the file's result. */
@@ -47910,11 +48002,16 @@ class RunStoppingError extends Error {
  * close, verify, rename), so the caller can start the next transfer meanwhile. It may be called again if the
  * bytes then fail verification and the file is fetched again.
  */
-async function downloadFile(planned, ctx, onReceived) {
+async function downloadFile(planned, ctx, onReceived, 
+/** A verified file with the same bytes (RemoteFile.contentKey): copied instead of fetched, when it can be. */
+twinPath) {
     const { file, finalPath, relativePath = '' } = planned;
     if (finalPath === undefined) {
         return { planned, status: 'failed', bytes: 0, attempts: 0, error: planned.rejected ?? 'no local path' };
     }
+    // The tracker only points to this file: it is listed, never fetched (and no folder is made for it).
+    if (file.reference !== undefined)
+        return { planned, status: 'reference', bytes: 0, attempts: 0, error: file.reference.note };
     const budget = new retry_policy/* RetryBudget */.Km(ctx.retry);
     try {
         const folder = external_node_path_default().dirname(finalPath);
@@ -47942,6 +48039,11 @@ async function downloadFile(planned, ctx, onReceived) {
         if (failure.scope === 'run')
             throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
         return { planned, status: 'failed', bytes: 0, attempts: 0, error: failure.reason };
+    }
+    if (twinPath !== undefined) {
+        const copied = await copyTwin(planned, finalPath, twinPath, ctx, budget);
+        if (copied !== undefined)
+            return copied;
     }
     let renew = false;
     let renewals = 0;
@@ -47976,7 +48078,7 @@ async function downloadFile(planned, ctx, onReceived) {
             if (failure.retry === 'renew' && renewals < MAX_RENEWALS) {
                 renewals += 1;
                 renew = true;
-                ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); locating it again`);
+                ctx.log?.debug(`file '${relativePath}': attempt ${budget.attemptCount} failed (${failure.reason}); locating it again`);
                 continue;
             }
             if (failure.retry === 'after-backoff' && failure.descriptors)
@@ -47984,12 +48086,33 @@ async function downloadFile(planned, ctx, onReceived) {
             const wait = budget.next(failure.retry === 'after-backoff' ? failure.retryAfterMs : undefined);
             if (wait === undefined)
                 return gaveUp(planned, budget, failure.reason);
-            ctx.log?.debug(`${relativePath}: attempt ${budget.attemptCount} failed (${failure.reason}); retrying in ${wait} ms`);
+            ctx.log?.debug(`file '${relativePath}': attempt ${budget.attemptCount} failed (${failure.reason}); retrying in ${wait} ms`);
             await (0,retry_policy/* sleep */.yy)(wait, ctx.signal).catch((cancelled) => {
                 const stop = classifyFileFailure(cancelled, relativePath, true);
                 throw new RunStoppingError(stop.scope === 'run' ? stop.error : new Error(String(cancelled)), stopped(planned, budget, 'cancelled'));
             });
         }
+    }
+}
+/** The file from its verified twin, or undefined when the copy cannot be used (then it is fetched). */
+async function copyTwin(planned, finalPath, twinPath, ctx, budget) {
+    const tmp = ctx.staging.tempPath();
+    try {
+        const outcome = await copyVerifiedTwin(twinPath, tmp, planned);
+        if (outcome.kind === 'unusable') {
+            ctx.log?.debug(`file '${planned.relativePath ?? ''}': not copied from its twin (${outcome.why}); fetching it`);
+            await ctx.staging.remove(tmp);
+            return undefined;
+        }
+        await ctx.staging.moveIntoPlace(tmp, finalPath);
+        return { planned, status: 'downloaded', bytes: outcome.bytes, ...(outcome.md5 === undefined ? {} : { md5: outcome.md5 }), attempts: 0 };
+    }
+    catch (error) {
+        await ctx.staging.remove(tmp);
+        const failure = classifyFileFailure(error, planned.relativePath ?? '', ctx.signal.aborted);
+        if (failure.scope === 'run')
+            throw new RunStoppingError(failure.error, stopped(planned, budget, failure.error.message));
+        return { planned, status: 'failed', bytes: 0, attempts: 0, error: failure.reason };
     }
 }
 function stopped(planned, budget, why) {
@@ -48106,7 +48229,7 @@ class FolderMaker {
 }
 
 // EXTERNAL MODULE: ./src/core/download/staging-area.ts
-var staging_area = __nccwpck_require__(2339);
+var staging_area = __nccwpck_require__(1737);
 ;// CONCATENATED MODULE: ./src/core/plan/plan-queue.ts
 class PlanQueue {
     items = [];
@@ -48172,6 +48295,7 @@ class PlanQueue {
 
 
 
+
 /** The fewest consecutive failed files that stop a run (more with higher concurrency, see downloadAll). */
 const MIN_FAILURES_IN_A_ROW = 5;
 /**
@@ -48202,7 +48326,7 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
     // and a big run would take hours to say so. After this many files in a row failed, stop the run.
     const breakerLimit = Math.max(MIN_FAILURES_IN_A_ROW, 2 * options.concurrency);
     let failuresInARow = 0;
-    queue.onAdd((added) => source.prepare?.(added.filter((p) => p.finalPath !== undefined).map((p) => p.file)));
+    queue.onAdd((added) => source.prepare?.(added.filter((p) => p.finalPath !== undefined && p.file.reference === undefined).map((p) => p.file)));
     // Workers allowed to take new files: all of them, until the process runs out of file descriptors (a low
     // `ulimit -n`); then half as many each time, so files in flight (a socket and a temporary file each) fit.
     let allowedWorkers = Math.max(1, options.concurrency);
@@ -48225,10 +48349,25 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
             stats.storageRequests += 1;
         },
     };
-    /** Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). */
+    // Files with the same bytes (contentKey) are fetched once; twins are copied from the verified file.
+    const twins = new ContentTwins();
+    const twinKey = (item) => item.finalPath !== undefined && item.file.reference === undefined ? item.file.contentKey : undefined;
+    /**
+     * Runs one file to its end and records how it ended; never throws (a run-stopping error aborts `stop`). A file
+     * with a content key either copies its verified twin or is fetched itself, and then settles the twins that
+     * were parked while it was fetched.
+     */
     const settle = async (index, item, onReceived) => {
+        const key = twinKey(item);
+        const twinPath = key === undefined ? undefined : twins.present(key);
+        const fetching = key !== undefined && twinPath === undefined;
+        if (fetching)
+            twins.begin(key);
+        let verifiedPath;
         try {
-            const result = await downloadFile(item, ctx, onReceived);
+            const result = await downloadFile(item, ctx, onReceived, twinPath);
+            if (result.status === 'downloaded' || result.status === 'skipped')
+                verifiedPath = item.finalPath;
             results[index] = result;
             options.onResult?.(result);
             failuresInARow = result.status === 'failed' && result.attempts > 0 ? failuresInARow + 1 : 0;
@@ -48251,6 +48390,14 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
             }
             stop.abort(cause);
         }
+        if (!fetching)
+            return;
+        // Copies are local and quick: this worker does them (a failed fetch hands the key to the next twin).
+        for (const twin of twins.end(key, verifiedPath)) {
+            if (stop.signal.aborted)
+                break;
+            await settle(twin.index, twin.item, () => undefined);
+        }
     };
     // Each worker keeps one transfer going. Once a file's bytes are all in, its flush, close, verification and
     // rename go on while the worker starts the next transfer, so the network never waits for the disk; at most
@@ -48263,9 +48410,14 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
             next += 1;
             if (!(await queue.waitFor(index, () => stop.signal.aborted)))
                 break;
+            const item = planned[index];
+            const key = twinKey(item);
+            // A twin of a file being fetched waits for it without holding this worker.
+            if (key !== undefined && twins.park(key, { index, item }))
+                continue;
             let received = () => undefined;
             const transferred = new Promise((resolve) => (received = resolve));
-            const done = settle(index, planned[index], received);
+            const done = settle(index, item, received);
             await Promise.race([transferred, done]);
             await finishing;
             finishing = done;
@@ -48288,11 +48440,11 @@ async function downloadAll(plan, source, options, stats = { storageRequests: 0 }
 }
 
 // EXTERNAL MODULE: ./src/core/plan/local-paths.ts
-var local_paths = __nccwpck_require__(7637);
+var local_paths = __nccwpck_require__(8395);
 // EXTERNAL MODULE: ./src/core/report/manifest.ts
-var report_manifest = __nccwpck_require__(1953);
+var report_manifest = __nccwpck_require__(4635);
 // EXTERNAL MODULE: ./src/core/plan/shard.ts
-var shard = __nccwpck_require__(1835);
+var shard = __nccwpck_require__(9877);
 ;// CONCATENATED MODULE: ./src/core/pipeline.ts
 
 
@@ -48371,7 +48523,14 @@ async function runPipeline(source, request, deps) {
     };
     if (request.dryRun) {
         await resolveAll();
-        return finish(planned.map((p) => (p.finalPath === undefined ? rejected(p) : { planned: p, status: 'planned', bytes: 0, attempts: 0 })), 0);
+        return finish(planned.map((p) => {
+            if (p.finalPath === undefined)
+                return rejected(p);
+            const reference = p.file.reference;
+            if (reference !== undefined)
+                return { planned: p, status: 'reference', bytes: 0, attempts: 0, error: reference.note };
+            return { planned: p, status: 'planned', bytes: 0, attempts: 0 };
+        }), 0);
     }
     // Downloads start with the first resolved page. A resolution that fails later stops them; the files that
     // finished stay, described by the manifest, and the resolution's error is what the run reports.
@@ -48430,7 +48589,7 @@ function rejected(p) {
 
 /***/ }),
 
-/***/ 7637:
+/***/ 8395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48440,7 +48599,7 @@ function rejected(p) {
 /* unused harmony exports MAX_NAME_BYTES, safeComponent, LocalPathError, resolveInside, MAX_PATH_BYTES, RESERVED_FIRST_SEGMENT, describeFile */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1835);
+/* harmony import */ var _shard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9877);
 // The one place that turns a source's path parts into a final local path. It guarantees that every final
 // path lies inside the destination, makes names valid on the runner's OS (Windows forbids more than POSIX),
 // and detects two files that would land on the same path (also case-insensitively where the file system is).
@@ -48630,7 +48789,7 @@ function describeFile(file) {
 
 /***/ }),
 
-/***/ 1835:
+/***/ 9877:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48670,14 +48829,16 @@ function inShard(file, shard) {
 
 /***/ }),
 
-/***/ 4517:
+/***/ 6851:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P5: () => (/* binding */ describeReference),
 /* harmony export */   TV: () => (/* binding */ describeRecord),
 /* harmony export */   e2: () => (/* binding */ describeNames),
 /* harmony export */   g$: () => (/* binding */ printable),
-/* harmony export */   mK: () => (/* binding */ noFilesMessage)
+/* harmony export */   mK: () => (/* binding */ noFilesMessage),
+/* harmony export */   tv: () => (/* binding */ referencesNote)
 /* harmony export */ });
 /** `'a', 'b' and 3 more` or `matching /re/`. */
 function describeNames(selector) {
@@ -48699,11 +48860,19 @@ function printable(text) {
 function describeRecord(f) {
     return printable(`${f.container}: ${f.attribute}${f.step === null ? '' : ` step ${f.step}`}`);
 }
+/** `, 3 references not downloaded` when there are any, else nothing: for the totals line. */
+function referencesNote(count) {
+    return count === 0 ? '' : `, ${count} reference${count === 1 ? '' : 's'} not downloaded`;
+}
+/** One line for a file the tracker only references: what, where it points, and why it was not fetched. */
+function describeReference(f) {
+    return printable(`Not downloaded: ${describeRecord(f)} is a reference to ${f.reference ?? '?'}${f.error ? ` (${f.error})` : ''}.`);
+}
 
 
 /***/ }),
 
-/***/ 1953:
+/***/ 4635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48717,8 +48886,8 @@ function describeRecord(f) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _download_staging_area_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2339);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4296);
+/* harmony import */ var _download_staging_area_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1737);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7406);
 // The manifest: one JSON record per resolved file, written atomically next to the downloads, so later steps
 // (and a re-run) can see exactly what is where and what went wrong.
 
@@ -48756,11 +48925,12 @@ function toRecord(result) {
         mimeType: file.mimeType ?? null,
         status: result.status,
         error: result.error ?? null,
+        ...(file.reference === undefined ? {} : { reference: file.reference.uri }),
         ...(file.details === undefined ? {} : { details: file.details }),
     };
 }
 function computeTotals(results) {
-    const totals = { files: results.length, downloaded: 0, skipped: 0, missing: 0, failed: 0, planned: 0, bytes: 0 };
+    const totals = { files: results.length, downloaded: 0, skipped: 0, missing: 0, failed: 0, planned: 0, reference: 0, bytes: 0 };
     for (const r of results) {
         totals[r.status] += 1;
         if (r.status === 'downloaded' || r.status === 'skipped')
@@ -48809,7 +48979,7 @@ async function writeManifest(file, manifest) {
 
 /***/ }),
 
-/***/ 7243:
+/***/ 7465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48829,7 +48999,7 @@ class ProgressCounter {
         this.startedAt = this.now();
         this.everyFileUpTo = options.everyFileUpTo ?? 20;
         this.intervalMs = options.intervalMs ?? 5000;
-        this.snapshot = { done: 0, total, bytes: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, elapsedMs: 0 };
+        this.snapshot = { done: 0, total, bytes: 0, downloaded: 0, skipped: 0, missing: 0, failed: 0, reference: 0, elapsedMs: 0 };
     }
     /** More files were resolved while downloads went on. */
     setTotal(total) {
@@ -48872,13 +49042,15 @@ function formatProgress(s) {
         parts.push(`${s.missing} missing`);
     if (s.failed)
         parts.push(`${s.failed} failed`);
+    if (s.reference)
+        parts.push(`${s.reference} references not downloaded`);
     return parts.join(', ');
 }
 
 
 /***/ }),
 
-/***/ 7388:
+/***/ 9758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48913,7 +49085,7 @@ function cancelOnSignals(say) {
 
 /***/ }),
 
-/***/ 8729:
+/***/ 5084:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48961,7 +49133,7 @@ function limitHeapGrowth(env = process.env, v8Version = process.versions.v8) {
 
 /***/ }),
 
-/***/ 8216:
+/***/ 5064:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49088,11 +49260,11 @@ class PageStream {
 }
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var errors = __nccwpck_require__(7406);
 // EXTERNAL MODULE: ./src/core/http/headers.ts
-var http_headers = __nccwpck_require__(6658);
+var http_headers = __nccwpck_require__(528);
 // EXTERNAL MODULE: ./src/version.ts
-var version = __nccwpck_require__(311);
+var version = __nccwpck_require__(6405);
 ;// CONCATENATED MODULE: ./src/backends/mlflow/api/rest-client.ts
 
 
@@ -49215,9 +49387,9 @@ function rest_client_text(value) {
 }
 
 // EXTERNAL MODULE: ./src/core/http/retry-policy.ts
-var retry_policy = __nccwpck_require__(7853);
+var retry_policy = __nccwpck_require__(7359);
 // EXTERNAL MODULE: ./src/core/download/attempt-error.ts
-var attempt_error = __nccwpck_require__(3334);
+var attempt_error = __nccwpck_require__(4756);
 ;// CONCATENATED MODULE: ./src/core/source.ts
 
 function configureSource(definition, read, environment) {
@@ -50800,7 +50972,7 @@ function compileNameMatcher(pattern, input) {
 }
 
 // EXTERNAL MODULE: ./src/core/report/describe.ts
-var describe = __nccwpck_require__(4517);
+var describe = __nccwpck_require__(6851);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
@@ -52015,7 +52187,7 @@ async function fetchAttributeDefinitions(api, query) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52067,7 +52239,7 @@ var descriptors_ScalarType;
     ScalarType[ScalarType["SINT64"] = 18] = "SINT64";
 })(descriptors_ScalarType || (descriptors_ScalarType = {}));
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 // Copyright 2008 Google Inc.  All rights reserved.
 //
 // Redistribution and use in source and binary forms, with or without
@@ -52394,7 +52566,7 @@ function varint32read() {
     return result >>> 0;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52524,7 +52696,7 @@ function assertUInt64String(value) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52650,7 +52822,7 @@ function scalar_isScalarZeroValue(type, value) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52821,7 +52993,7 @@ target, field) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52853,7 +53025,7 @@ function isMessage(arg, schema) {
     return schema.typeName === arg.$typeName;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52926,7 +53098,7 @@ function isReflectMessage(arg, messageDesc) {
         (messageDesc === undefined || arg.desc.typeName == messageDesc.typeName));
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -52989,7 +53161,7 @@ function isWrapperTypeName(name) {
     return wrapperTypeNames.has(name);
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/create.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/create.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -53285,7 +53457,7 @@ function createZeroValue(field) {
         : field.enum.values[0].number;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -53440,7 +53612,7 @@ function wktValueToReflect(json) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -53547,7 +53719,7 @@ function text_encoding_emulateEncodeInto(encodeUtf8) {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -54276,7 +54448,7 @@ function assertFloat32(arg) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -54711,7 +54883,7 @@ function decodeAnswer(schema, body) {
     return fromBinary(schema, body, { readUnknownFields: false });
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -54897,7 +55069,7 @@ function getDecodeTable() {
     return decodeTable;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -55008,7 +55180,7 @@ function safeObjectProperty(name) {
     return reservedObjectProperties.has(name) ? name + "$" : name;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -55036,7 +55208,7 @@ function restoreJsonNames(message) {
     message.nestedType.forEach(restoreJsonNames);
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -55233,7 +55405,7 @@ function unescapeBytesDefaultValue(str) {
     return new Uint8Array(b);
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -55340,7 +55512,7 @@ function nested_types_parent(desc) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/registry.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/registry.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -56405,7 +56577,7 @@ function assert(condition, msg) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -56508,7 +56680,7 @@ function bootEnumDescriptorProto(init) {
     });
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -56531,7 +56703,7 @@ function message_messageDesc(file, path, ...paths) {
     return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path]);
 }
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -57464,7 +57636,7 @@ var SymbolVisibility;
  */
 const SymbolVisibilitySchema = /*@__PURE__*/ (/* unused pure expression or super */ null && (enumDesc(file_google_protobuf_descriptor, 1)));
 
-;// CONCATENATED MODULE: ./node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+;// CONCATENATED MODULE: ../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
 // Copyright 2021-2026 Buf Technologies, Inc.
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
@@ -57699,7 +57871,7 @@ async function fetchFileValues(api, runIdentifiers, names, pageSize) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@noble/hashes/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@noble/hashes/utils.js
 /**
  * Checks if something is Uint8Array. Be careful: nodejs Buffer will return true.
  * @param a - value to test
@@ -58388,7 +58560,7 @@ const oidNist = (suffix) => ({
     oid: Uint8Array.from([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, suffix]),
 });
 
-;// CONCATENATED MODULE: ./node_modules/@noble/hashes/_blake.js
+;// CONCATENATED MODULE: ../main/node_modules/@noble/hashes/_blake.js
 /**
  * Internal helpers for blake hash.
  * @module
@@ -58449,7 +58621,7 @@ function G2s(a, b, c, d, x) {
     return { a, b, c, d };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@noble/hashes/_md.js
+;// CONCATENATED MODULE: ../main/node_modules/@noble/hashes/_md.js
 /**
  * Internal Merkle-Damgard hash utils.
  * @module
@@ -58660,7 +58832,7 @@ const SHA512_IV = /* @__PURE__ */ (/* unused pure expression or super */ null &&
     0x510e527f, 0xade682d1, 0x9b05688c, 0x2b3e6c1f, 0x1f83d9ab, 0xfb41bd6b, 0x5be0cd19, 0x137e2179,
 ])));
 
-;// CONCATENATED MODULE: ./node_modules/@noble/hashes/_u64.js
+;// CONCATENATED MODULE: ../main/node_modules/@noble/hashes/_u64.js
 const U32_MASK64 = /* @__PURE__ */ (/* unused pure expression or super */ null && ((() => BigInt(2 ** 32 - 1))()));
 const _32n = /* @__PURE__ */ (/* unused pure expression or super */ null && (BigInt(32)));
 // Split bigint into two 32-bit halves. With `le=true`, returned fields become `{ h: low, l: high
@@ -58739,7 +58911,7 @@ const add5H = (low, Ah, Bh, Ch, Dh, Eh) => (Ah + Bh + Ch + Dh + Eh + ((low / 2 *
 // prettier-ignore
 
 
-;// CONCATENATED MODULE: ./node_modules/@noble/hashes/blake2.js
+;// CONCATENATED MODULE: ../main/node_modules/@noble/hashes/blake2.js
 /**
  * blake2b (64-bit) & blake2s (8 to 32-bit) hash functions.
  * b could have been faster, but there is no fast u64 in js, so s is 1.5x faster.
@@ -61675,6 +61847,10 @@ const WandbInputs = {
     files: 'files',
     pattern: 'pattern',
     perPage: 'per-page',
+    artifacts: 'artifacts',
+    artifactType: 'artifact-type',
+    artifactVersions: 'artifact-versions',
+    runArtifacts: 'run-artifacts',
 };
 const WANDB_INPUTS = [
     { name: WandbInputs.apiToken, help: 'API key (default: $WANDB_API_KEY)' },
@@ -61682,10 +61858,265 @@ const WANDB_INPUTS = [
     { name: WandbInputs.project, help: 'entity/project (default: $WANDB_ENTITY/$WANDB_PROJECT)' },
     { name: WandbInputs.runs, help: 'run id; repeat for more, or regex:<pattern> over ids and display names', list: true },
     { name: WandbInputs.filter, help: 'MongoDB-style JSON filter, e.g. \'{"state": "finished"}\'' },
-    { name: WandbInputs.files, help: 'file name; repeat for more, or regex:<pattern>', list: true },
-    { name: WandbInputs.pattern, help: 'SQL LIKE pattern over file names, e.g. media/images/%' },
-    { name: WandbInputs.perPage, help: 'page size for listing runs and files' },
+    { name: WandbInputs.files, help: 'file (or artifact entry) name; repeat for more, or regex:<pattern>', list: true },
+    { name: WandbInputs.pattern, help: 'SQL LIKE pattern over file (or artifact entry) names, e.g. media/images/%' },
+    { name: WandbInputs.perPage, help: 'page size for listing runs, files and artifact versions' },
+    { name: WandbInputs.artifacts, help: 'artifact version [entity/project/]collection[:alias|:vN]; repeat for more', list: true },
+    { name: WandbInputs.artifactType, help: 'only artifacts of this type; alone: every collection of this type' },
+    { name: WandbInputs.artifactVersions, help: 'latest | all | N (newest N) versions of collections named without alias' },
+    { name: WandbInputs.runArtifacts, help: 'logged | used: the artifacts of the runs selected with --runs/--filter' },
 ];
+
+;// CONCATENATED MODULE: ./src/core/names/like-pattern.ts
+// SQL LIKE patterns, the `pattern` filter some trackers take over file names (wandb.md §2.3: "mySQL's LIKE
+// syntax"): `%` any run of characters, `_` exactly one character, `\` escapes the next character. Where the
+// tracker's server matches, a source only sends the pattern (and the emulators match with this module); over
+// lists no server filters (the entries of a manifest), a source matches with it, so both agree.
+// Characters that must be escaped in a `u`-mode RegExp (identity escapes of anything else are syntax errors).
+const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+function escapeForRegExp(ch) {
+    return ch.replace(REGEXP_SYNTAX, '\\$&');
+}
+/**
+ * Compiles a LIKE pattern into an anchored RegExp. Works on code points (`_` is one character, as in MySQL,
+ * not one UTF-16 unit) and lets `%`/`_` match newlines. A trailing lone `\` is a literal backslash, as MySQL
+ * treats it.
+ */
+function likeToRegExp(pattern, options = {}) {
+    let source = '';
+    let afterPercent = false;
+    const chars = Array.from(pattern);
+    for (let i = 0; i < chars.length; i += 1) {
+        const ch = chars[i] ?? '';
+        if (ch === '%') {
+            // Collapsing runs of `%` keeps patterns like `%%%%x` from backtracking needlessly.
+            if (!afterPercent)
+                source += '.*';
+            afterPercent = true;
+            continue;
+        }
+        afterPercent = false;
+        if (ch === '\\') {
+            source += escapeForRegExp(chars[i + 1] ?? '\\');
+            i += 1;
+        }
+        else if (ch === '_') {
+            source += '.';
+        }
+        else {
+            source += escapeForRegExp(ch);
+        }
+    }
+    return new RegExp(`^${source}$`, options.caseInsensitive ? 'isu' : 'su');
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/run-files/file-choice.ts
+// Which files of a run the user picked (wandb.md §2.3): names or a SQL LIKE pattern, both asked of the server,
+// and `regex:` matched here over the names it lists.
+
+
+
+/** The official client's message (wandb.md §2.3), raised when names and a pattern are both given. */
+const NAMES_AND_PATTERN_MESSAGE = 'Querying for files by both names and pattern is not supported. Please provide either a list of names or a pattern to match.';
+function readFileChoice(selector, pattern) {
+    if (pattern !== '') {
+        if (selector?.kind === 'names')
+            throw new errors/* InputError */.dz(WandbInputs.pattern, NAMES_AND_PATTERN_MESSAGE);
+        if (selector?.kind === 'regex')
+            return { kind: 'pattern', pattern, matches: compileNameMatcher(selector.pattern, WandbInputs.files) };
+        return { kind: 'pattern', pattern };
+    }
+    if (selector === undefined)
+        return { kind: 'all' };
+    if (selector.kind === 'names')
+        return { kind: 'names', names: selector.names };
+    return { kind: 'regex', matches: compileNameMatcher(selector.pattern, WandbInputs.files) };
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/runs/run-selection.ts
+// Which runs the user picked (wandb.md §2.1, §2.2): run ids, a `regex:` over ids and display names, and/or a
+// MongoDB-style filter. Read once from the `runs` and `filter` inputs; both modes use it (run files, and the
+// artifacts those runs logged or used).
+
+
+
+
+
+/** True when `runs` or `filter` was given. */
+function runsGiven(read) {
+    return read(WandbInputs.runs) !== '' || read(WandbInputs.filter) !== '';
+}
+function readRunSelection(read) {
+    const selector = readNameSelector(read(WandbInputs.runs), WandbInputs.runs);
+    const filterText = read(WandbInputs.filter);
+    return {
+        runs: selector === undefined
+            ? { kind: 'all' }
+            : selector.kind === 'names'
+                ? { kind: 'ids', ids: selector.names }
+                : { kind: 'regex', matches: compileNameMatcher(selector.pattern, WandbInputs.runs) },
+        filter: filterText === '' ? null : readFilter(filterText),
+        described: [...(selector ? [`runs ${(0,describe/* describeNames */.e2)(selector)}`] : []), ...(filterText ? [`filter ${filterText}`] : [])],
+    };
+}
+/** §2.2: a MongoDB-style object, sent as JSON text. Anything else cannot be a `filters` value. */
+function readFilter(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(WandbInputs.filter, `is not valid JSON (${error.message}); give e.g. {"state": "finished"}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new errors/* InputError */.dz(WandbInputs.filter, 'must be a JSON object such as {"state": "finished", "config.lr": {"$gt": 0.01}}.');
+    }
+    return text.trim();
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/artifact-names.ts
+// Artifact versions by name, as `api.artifact("entity/project/collection:alias")` parses them
+// (wandb-artifacts.md §2.1): split once on the FIRST `:` (an alias may contain `/`), the left part on `/` into
+// collection | project/collection | entity/project/collection. What follows the `:` is a version (`v7`) or an
+// alias (`best`, `latest`); without it the collection's `latest` (or the versions `artifact-versions` asks for).
+
+
+/** `v<digits>`: a version, not an alias (wandb-artifacts.md §2.4: the one version alias). */
+const VERSION_ALIAS = /^v\d+$/;
+function parseArtifactName(line) {
+    const colon = line.indexOf(':');
+    const left = colon < 0 ? line : line.slice(0, colon);
+    const version = colon < 0 ? null : line.slice(colon + 1);
+    if (version !== null && version.trim() === '') {
+        throw new errors/* InputError */.dz(WandbInputs.artifacts, `'${line}' names no version or alias after ':'; write e.g. '${left}:latest' or '${left}:v3'.`);
+    }
+    if (version !== null && version !== version.trim()) {
+        throw new errors/* InputError */.dz(WandbInputs.artifacts, `'${line}' has spaces around its alias.`);
+    }
+    const parts = left.split('/');
+    if (parts.length > 3 || parts.some((p) => p.trim() === '' || p !== p.trim())) {
+        throw new errors/* InputError */.dz(WandbInputs.artifacts, `'${line}' is not an artifact name: write [entity/project/]collection[:alias or :vN], e.g. my-team/seabird/model:best.`);
+    }
+    const collection = parts.at(-1);
+    return {
+        entity: parts.length === 3 ? parts[0] : null,
+        project: parts.length >= 2 ? parts.at(-2) : null,
+        collection,
+        version,
+        asGiven: line,
+    };
+}
+/** One name per line (blank lines dropped, duplicates once); `regex:` is not an artifact name. */
+function readArtifactNames(value) {
+    if (value.startsWith('regex:')) {
+        throw new errors/* InputError */.dz(WandbInputs.artifacts, 'takes artifact names, not a regex; to take every collection of a type use artifact-type, and for all versions artifact-versions: all.');
+    }
+    const lines = [
+        ...new Set(value
+            .split('\n')
+            .map((l) => l.trim())
+            .filter((l) => l !== '')),
+    ];
+    return lines.map(parseArtifactName);
+}
+/** `collection:version` as the server takes it in `ArtifactMembershipByName`/`ArtifactByName` (§2.3). */
+function nameWithVersion(collection, version) {
+    return `${collection}:${version}`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/artifact-selection.ts
+// The artifact mode's own inputs, read and checked without any network call: which artifact versions
+// (`artifacts` by name, `artifact-type`, `run-artifacts` of the runs picked with runs/filter), how many versions
+// (`artifact-versions`), and which entries of each (`files` names or regex, `pattern` SQL LIKE — matched here
+// over the manifest, wandb-artifacts.md §4). Combinations that mean nothing are refused naming the input.
+
+
+
+
+
+
+
+
+
+const MAX_VERSIONS = 1_000_000;
+/** True when any input that selects artifacts was given: the W&B source then downloads artifacts, not run files. */
+function artifactModeChosen(read) {
+    return [WandbInputs.artifacts, WandbInputs.artifactType, WandbInputs.runArtifacts].some((name) => read(name) !== '');
+}
+function readArtifactInputs(read) {
+    const namesText = read(WandbInputs.artifacts);
+    const type = read(WandbInputs.artifactType);
+    const direction = read(WandbInputs.runArtifacts);
+    const versionsText = read(WandbInputs.artifactVersions);
+    const described = [];
+    let artifacts;
+    if (direction !== '') {
+        if (namesText !== '')
+            throw new errors/* InputError */.dz(WandbInputs.runArtifacts, "give either 'artifacts' (versions by name) or 'run-artifacts' (the artifacts of runs), not both.");
+        if (versionsText !== '') {
+            throw new errors/* InputError */.dz(WandbInputs.artifactVersions, "does not apply to 'run-artifacts': a run logged or used exact versions, and those are taken.");
+        }
+        const runs = readRunSelection(read);
+        const chosen = readChoice(direction, WandbInputs.runArtifacts, ['logged', 'used'], undefined);
+        artifacts = { kind: 'runs', runs, direction: chosen, type: type === '' ? null : type };
+        described.push(`artifacts ${chosen} by ${runs.described.length > 0 ? runs.described.join(', ') : 'every run'}`);
+    }
+    else {
+        if (runsGiven(read)) {
+            const input = read(WandbInputs.runs) !== '' ? WandbInputs.runs : WandbInputs.filter;
+            throw new errors/* InputError */.dz(input, "selects runs, but 'artifacts' and 'artifact-type' name artifacts directly; for the artifacts of runs add run-artifacts: logged (or used).");
+        }
+        const versions = readVersionCount(versionsText);
+        if (namesText !== '') {
+            const names = readArtifactNames(namesText);
+            if (versionsText !== '' && names.every((n) => n.version !== null)) {
+                throw new errors/* InputError */.dz(WandbInputs.artifactVersions, "applies to collections named without a version or alias (e.g. 'model'), and every line of 'artifacts' names one.");
+            }
+            artifacts = { kind: 'names', names, type: type === '' ? null : type, versions };
+            described.push(`artifacts ${(0,describe/* describeNames */.e2)({ kind: 'names', names: names.map((n) => n.asGiven) })}`);
+        }
+        else {
+            artifacts = { kind: 'type', type, versions };
+            described.push(`every '${type}' artifact`);
+        }
+        if (versions.kind !== 'latest')
+            described.push(`versions ${versions.kind === 'all' ? 'all' : `newest ${versions.count}`}`);
+    }
+    if (type !== '' && artifacts.kind !== 'type')
+        described.push(`of type '${type}'`);
+    const entries = readEntryChoice(read);
+    if (entries.described !== '')
+        described.push(entries.described);
+    const needsProject = artifacts.kind !== 'names' || artifacts.names.some((n) => n.project === null);
+    return { artifacts, entries: entries.choice, needsProject, described };
+}
+function readVersionCount(text) {
+    if (text === '' || text === 'latest')
+        return { kind: 'latest' };
+    if (text === 'all')
+        return { kind: 'all' };
+    if (!/^\d+$/.test(text))
+        throw new errors/* InputError */.dz(WandbInputs.artifactVersions, `'${text}' is not 'latest', 'all' or a number of versions (e.g. 3).`);
+    return { kind: 'newest', count: readInteger(text, WandbInputs.artifactVersions, 1, MAX_VERSIONS) };
+}
+/** `files` and `pattern` pick entries by their path in the manifest, with the vocabulary of run files. */
+function readEntryChoice(read) {
+    const selector = readNameSelector(read(WandbInputs.files), WandbInputs.files);
+    const pattern = read(WandbInputs.pattern);
+    if (pattern !== '' && selector?.kind === 'names')
+        throw new errors/* InputError */.dz(WandbInputs.pattern, NAMES_AND_PATTERN_MESSAGE);
+    const described = [...(selector ? [`entries ${(0,describe/* describeNames */.e2)(selector)}`] : []), ...(pattern ? [`entries like '${pattern}'`] : [])].join(', ');
+    if (selector?.kind === 'names')
+        return { choice: { kind: 'names', names: selector.names }, described };
+    const like = pattern === '' ? undefined : likeToRegExp(pattern);
+    const regex = selector?.kind === 'regex' ? compileNameMatcher(selector.pattern, WandbInputs.files) : undefined;
+    if (like === undefined && regex === undefined)
+        return { choice: { kind: 'all' }, described };
+    return {
+        choice: { kind: 'matching', matches: (p) => (like === undefined || like.test(p)) && (regex === undefined || regex(p)) },
+        described,
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/backends/wandb/graphql/graphql-client.ts
 
@@ -61841,8 +62272,13 @@ function basicAuthHeader(key) {
 }
 
 ;// CONCATENATED MODULE: ./src/backends/wandb/selection.ts
-// What the user asked of W&B, read from the inputs with every check that needs no network (wandb.md §1, §2):
-// the key and the server, entity/project, runs by id, regex or filter, and files by name, pattern or regex.
+// What the user asked of W&B, read from the inputs with every check that needs no network (wandb.md §1, §2;
+// wandb-artifacts.md §2.1): the key and the server, entity/project, then one of two modes. Without an artifact
+// input the source downloads run files (runs by id, regex or filter; files by name, pattern or regex); with
+// `artifacts`, `artifact-type` or `run-artifacts` it downloads artifact versions and their entries.
+
+
+
 
 
 
@@ -61852,8 +62288,9 @@ function basicAuthHeader(key) {
 
 const DEFAULT_PER_PAGE = 50;
 const MAX_PER_PAGE = 1000;
-/** The official client's message (wandb.md §2.3), raised when names and a pattern are both given. */
-const NAMES_AND_PATTERN_MESSAGE = 'Querying for files by both names and pattern is not supported. Please provide either a list of names or a pattern to match.';
+/** wandb-artifacts.md §5.1: entries per file-URL request, the client's WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE. */
+const DEFAULT_FILE_URL_BATCH = 5000;
+const MAX_FILE_URL_BATCH = 100_000;
 function readWandbSelection(read, { env }) {
     const apiKey = readWithFallback(read, WandbInputs.apiToken, env, ['WANDB_API_KEY']);
     if (apiKey === '')
@@ -61861,37 +62298,64 @@ function readWandbSelection(read, { env }) {
     checkApiKey(apiKey);
     const baseUrl = readBaseUrl(readWithFallback(read, WandbInputs.apiUrl, env, ['WANDB_BASE_URL']) || DEFAULT_BASE_URL);
     const projectAsGiven = read(WandbInputs.project) || projectFromEnvironment(env);
+    const perPage = readInteger(read(WandbInputs.perPage), WandbInputs.perPage, 1, MAX_PER_PAGE);
+    const connection = { source: 'wandb', apiKey, baseUrl };
+    if (artifactModeChosen(read)) {
+        const chosen = readArtifactInputs(read);
+        if (projectAsGiven === '' && chosen.needsProject)
+            throw projectRequired();
+        const path = projectAsGiven === '' ? undefined : readPath(projectAsGiven);
+        return {
+            ...connection,
+            mode: 'artifacts',
+            perPage: perPage ?? null,
+            entity: path?.first ?? null,
+            project: path?.second ?? null,
+            artifacts: chosen.artifacts,
+            entries: chosen.entries,
+            fileUrlBatch: readFileUrlBatch(env),
+            description: [...(projectAsGiven ? [`wandb project '${projectAsGiven}'`] : ['wandb']), ...chosen.described].join(', '),
+            projectAsGiven: projectAsGiven || projectsOfNames(chosen.artifacts),
+        };
+    }
+    if (read(WandbInputs.artifactVersions) !== '') {
+        throw new errors/* InputError */.dz(WandbInputs.artifactVersions, "says how many versions of an artifact to take: give 'artifacts' or 'artifact-type' with it.");
+    }
     if (projectAsGiven === '')
-        throw new errors/* InputError */.dz(WandbInputs.project, 'is required: give entity/project, or set WANDB_PROJECT (and WANDB_ENTITY).');
-    const { first: entity, second: project } = readProjectPath(projectAsGiven, WandbInputs.project, 'entity/project (or just project)', true);
-    const runsSelector = readNameSelector(read(WandbInputs.runs), WandbInputs.runs);
-    const filterText = read(WandbInputs.filter);
+        throw projectRequired();
+    const { first: entity, second: project } = readPath(projectAsGiven);
+    const runs = readRunSelection(read);
     const fileSelector = readNameSelector(read(WandbInputs.files), WandbInputs.files);
     const pattern = read(WandbInputs.pattern);
-    const description = [
-        `wandb project '${projectAsGiven}'`,
-        ...(runsSelector ? [`runs ${(0,describe/* describeNames */.e2)(runsSelector)}`] : []),
-        ...(filterText ? [`filter ${filterText}`] : []),
-        ...(fileSelector ? [`files ${(0,describe/* describeNames */.e2)(fileSelector)}`] : []),
-        ...(pattern ? [`pattern '${pattern}'`] : []),
-    ].join(', ');
     return {
-        source: 'wandb',
-        apiKey,
-        baseUrl,
-        perPage: readInteger(read(WandbInputs.perPage), WandbInputs.perPage, 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE,
+        ...connection,
+        mode: 'run-files',
+        perPage: perPage ?? DEFAULT_PER_PAGE,
         entity: entity ?? null,
         project,
-        runs: runsSelector === undefined
-            ? { kind: 'all' }
-            : runsSelector.kind === 'names'
-                ? { kind: 'ids', ids: runsSelector.names }
-                : { kind: 'regex', matches: compileNameMatcher(runsSelector.pattern, WandbInputs.runs) },
-        filter: filterText === '' ? null : readFilter(filterText),
+        runs: runs.runs,
+        filter: runs.filter,
         files: readFileChoice(fileSelector, pattern),
-        description,
+        description: [
+            `wandb project '${projectAsGiven}'`,
+            ...runs.described,
+            ...(fileSelector ? [`files ${(0,describe/* describeNames */.e2)(fileSelector)}`] : []),
+            ...(pattern ? [`pattern '${pattern}'`] : []),
+        ].join(', '),
         projectAsGiven,
     };
+}
+function projectRequired() {
+    return new errors/* InputError */.dz(WandbInputs.project, 'is required: give entity/project, or set WANDB_PROJECT (and WANDB_ENTITY).');
+}
+function readPath(value) {
+    return readProjectPath(value, WandbInputs.project, 'entity/project (or just project)', true);
+}
+/** The projects of fully named artifacts, for the manifest when no `project` was given. */
+function projectsOfNames(choice) {
+    if (choice.kind !== 'names')
+        return '';
+    return [...new Set(choice.names.map((n) => `${n.entity ?? ''}/${n.project ?? ''}`))].join(', ');
 }
 /** WANDB_ENTITY/WANDB_PROJECT, as the client reads them; '' when no project is set. */
 function projectFromEnvironment(env) {
@@ -61899,21 +62363,7 @@ function projectFromEnvironment(env) {
     const entity = env.WANDB_ENTITY?.trim() ?? '';
     return name === '' ? '' : entity === '' ? name : `${entity}/${name}`;
 }
-function readFileChoice(selector, pattern) {
-    if (pattern !== '') {
-        if (selector?.kind === 'names')
-            throw new errors/* InputError */.dz(WandbInputs.pattern, NAMES_AND_PATTERN_MESSAGE);
-        if (selector?.kind === 'regex')
-            return { kind: 'pattern', pattern, matches: compileNameMatcher(selector.pattern, WandbInputs.files) };
-        return { kind: 'pattern', pattern };
-    }
-    if (selector === undefined)
-        return { kind: 'all' };
-    if (selector.kind === 'names')
-        return { kind: 'names', names: selector.names };
-    return { kind: 'regex', matches: compileNameMatcher(selector.pattern, WandbInputs.files) };
-}
-/** §1 "Base URL": http(s), trailing `/` stripped; a wandb.ai address must be an https `api.` host. */
+/** wandb.md §1 "Base URL": http(s), trailing `/` stripped; a wandb.ai address must be an https `api.` host. */
 function readBaseUrl(value) {
     const url = readHttpUrl(value, WandbInputs.apiUrl, 'https://api.wandb.ai');
     const host = url.hostname.toLowerCase();
@@ -61922,24 +62372,343 @@ function readBaseUrl(value) {
     }
     return normaliseBaseUrl(url.toString());
 }
-/** §2.2: a MongoDB-style object, sent as JSON text. Anything else cannot be a `filters` value. */
-function readFilter(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
+/** wandb-artifacts.md §5.1: the client's WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE, honoured the same way. */
+function readFileUrlBatch(env) {
+    const variable = 'WANDB_ARTIFACT_FETCH_FILE_URL_BATCH_SIZE';
+    const text = env[variable]?.trim() ?? '';
+    if (text === '')
+        return DEFAULT_FILE_URL_BATCH;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > MAX_FILE_URL_BATCH) {
+        throw new errors/* InputError */.dz(variable, `'${text}' is not a whole number from 1 to ${MAX_FILE_URL_BATCH} (entries per file-URL request).`);
     }
-    catch (error) {
-        throw new errors/* InputError */.dz(WandbInputs.filter, `is not valid JSON (${error.message}); give e.g. {"state": "finished"}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new errors/* InputError */.dz(WandbInputs.filter, 'must be a JSON object such as {"state": "finished", "config.lr": {"$gt": 0.01}}.');
-    }
-    return text.trim();
+    return n;
 }
 
+;// CONCATENATED MODULE: ./src/backends/wandb/graphql/artifact-fragments.ts
+// The fragments of the official client's artifact operations (wandb-artifacts.md §2.3, §3, §5.1), one field
+// per line as the generated code holds them, and how a document is laid out from them.
+const PAGE_INFO = `fragment PageInfoFragment on PageInfo {
+  __typename
+  endCursor
+  hasNextPage
+}`;
+const PROJECT_INFO = `fragment ProjectInfoFragment on Project {
+  name
+  entity {
+    name
+  }
+}`;
+const TAG = `fragment TagFragment on Tag {
+  __typename
+  id
+  name
+}`;
+const ALIAS = `fragment ArtifactAliasFragment on ArtifactAlias {
+  __typename
+  id
+  alias
+}`;
+const COLLECTION_INFO = `fragment CollectionInfoFragment on ArtifactCollection {
+  __typename
+  name
+  project {
+    ...ProjectInfoFragment
+  }
+}`;
+const SOURCE_COLLECTION_INFO = `fragment SourceCollectionInfoFragment on ArtifactSequence {
+  __typename
+  name
+  project {
+    ...ProjectInfoFragment
+  }
+}`;
+/** §2.3 / §2.4: every field of an artifact version the client reads. */
+const ARTIFACT = `fragment ArtifactFragment on Artifact {
+  __typename
+  id
+  artifactSequence {
+    ...SourceCollectionInfoFragment
+  }
+  versionIndex
+  artifactType {
+    name
+  }
+  description
+  metadata
+  ttlDurationSeconds
+  ttlIsInherited
+  tags {
+    ...TagFragment
+  }
+  historyStep
+  state
+  size
+  digest
+  commitHash
+  fileCount
+  createdAt
+  updatedAt
+  aliases @include(if: $includeAliases) {
+    artifactCollection {
+      ...CollectionInfoFragment
+    }
+    ...ArtifactAliasFragment
+  }
+}`;
+const MEMBERSHIP = `fragment ArtifactMembershipFragment on ArtifactCollectionMembership {
+  __typename
+  id
+  versionIndex
+  aliases {
+    ...ArtifactAliasFragment
+  }
+  artifactCollection {
+    ...CollectionInfoFragment
+  }
+  artifact {
+    ...ArtifactFragment
+  }
+}`;
+const COLLECTION = `fragment ArtifactCollectionFragment on ArtifactCollection {
+  __typename
+  id
+  name
+  description
+  createdAt
+  project {
+    ...ProjectInfoFragment
+  }
+  type: defaultArtifactType {
+    name
+  }
+  tags {
+    edges {
+      node {
+        ...TagFragment
+      }
+    }
+  }
+}`;
+const FILE_WITH_URL = `fragment FileWithUrlFragment on File {
+  __typename
+  name
+  directUrl
+}`;
+const FILE = `fragment FileFragment on File {
+  __typename
+  id
+  name: displayName
+  url
+  sizeBytes
+  storagePath
+  mimetype
+  updatedAt
+  digest
+  md5
+  directUrl
+}`;
+/** The ArtifactFragment and everything it spreads. */
+const ARTIFACT_FRAGMENTS = [ALIAS, ARTIFACT, COLLECTION_INFO, PROJECT_INFO, SOURCE_COLLECTION_INFO, TAG];
+function fragmentName(fragment) {
+    return /^fragment (\w+)/.exec(fragment)?.[1] ?? '';
+}
+/** The generated layout: a newline, the operation, its fragments sorted by name, a final newline. */
+function artifact_fragments_document(operation, fragments = []) {
+    const sorted = [...new Set(fragments)].sort((a, b) => fragmentName(a).localeCompare(fragmentName(b), 'en'));
+    return `\n${[operation, ...sorted].join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/graphql/artifact-queries.ts
+// The artifact operations we send: the official client's generated documents (wandb-artifacts.md §2–§5,
+// `sdk/artifacts/_generated/operations.py`), built here from their fragments into the very text the client sends
+// (the operation, then its fragments in alphabetical order, each block separated by a blank line), so a W&B
+// server sees the operations, fields and variables it sees from `wandb.Api()`.
+
+/** §2.2, `sdk/internal/_generated/operations.py`. */
+const SERVER_FEATURES_QUERY = artifact_fragments_document(`query ServerFeaturesQuery {
+  serverInfo {
+    features {
+      name
+      isEnabled
+    }
+  }
+}`);
+/** §2.3: an artifact version by `collection:alias|vN` through the collection membership. */
+const ARTIFACT_MEMBERSHIP_BY_NAME_QUERY = artifact_fragments_document(`query ArtifactMembershipByName($entity: String!, $project: String!, $name: String!, $includeAliases: Boolean = false) {
+  project(name: $project, entityName: $entity) {
+    artifactCollectionMembership(name: $name) {
+      ...ArtifactMembershipFragment
+    }
+  }
+}`, [...ARTIFACT_FRAGMENTS, MEMBERSHIP]);
+/** §2.3: the legacy lookup, for servers without PROJECT_ARTIFACT_COLLECTION_MEMBERSHIP. */
+const ARTIFACT_BY_NAME_QUERY = artifact_fragments_document(`query ArtifactByName($entity: String!, $project: String!, $name: String!, $enableTracking: Boolean, $includeAliases: Boolean = true) {
+  project(name: $project, entityName: $entity) {
+    artifact(name: $name, enableTracking: $enableTracking) {
+      ...ArtifactFragment
+    }
+  }
+}`, ARTIFACT_FRAGMENTS);
+/** §3.1: the versions of one collection, `collection.artifacts()`. */
+const PROJECT_ARTIFACTS_QUERY = artifact_fragments_document(`query ProjectArtifacts($entity: String!, $project: String!, $type: String!, $collection: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString, $includeAliases: Boolean = true) {
+  project(entityName: $entity, name: $project) {
+    artifactType(name: $type) {
+      artifactCollection(name: $collection) {
+        __typename
+        artifacts(after: $cursor, first: $perPage, order: $order, filters: $filters) {
+          totalCount
+          pageInfo {
+            ...PageInfoFragment
+          }
+          edges {
+            version
+            node {
+              ...ArtifactFragment
+            }
+          }
+        }
+      }
+    }
+  }
+}`, [...ARTIFACT_FRAGMENTS, PAGE_INFO]);
+/** §3.2: the collections of one type, `api.artifact_type(type, path).collections()`. */
+const ARTIFACT_TYPE_ARTIFACT_COLLECTIONS_QUERY = artifact_fragments_document(`query ArtifactTypeArtifactCollections($entity: String!, $project: String!, $type: String!, $cursor: String, $perPage: Int) {
+  project(entityName: $entity, name: $project) {
+    artifactType(name: $type) {
+      artifactCollections(after: $cursor, first: $perPage) {
+        totalCount
+        pageInfo {
+          ...PageInfoFragment
+        }
+        edges {
+          node {
+            __typename
+            ...ArtifactCollectionFragment
+          }
+        }
+      }
+    }
+  }
+}`, [COLLECTION, PAGE_INFO, PROJECT_INFO, TAG]);
+function runArtifactsQuery(name, field) {
+    return artifact_fragments_document(`query ${name}($entity: String!, $project: String!, $run: String!, $cursor: String, $perPage: Int, $includeAliases: Boolean = true) {
+  project(entityName: $entity, name: $project) {
+    run(name: $run) {
+      artifacts: ${field}(after: $cursor, first: $perPage) {
+        totalCount
+        pageInfo {
+          ...PageInfoFragment
+        }
+        edges {
+          node {
+            ...ArtifactFragment
+          }
+        }
+      }
+    }
+  }
+}`, [...ARTIFACT_FRAGMENTS, PAGE_INFO]);
+}
+/** §3.3: `run.logged_artifacts()`. */
+const RUN_OUTPUT_ARTIFACTS_QUERY = runArtifactsQuery('RunOutputArtifacts', 'outputArtifacts');
+/** §3.3: `run.used_artifacts()`. */
+const RUN_INPUT_ARTIFACTS_QUERY = runArtifactsQuery('RunInputArtifacts', 'inputArtifacts');
+/** §4: the signed URL of a version's manifest. */
+const FETCH_ARTIFACT_MANIFEST_QUERY = artifact_fragments_document(`query FetchArtifactManifest($id: ID!) {
+  artifact(id: $id) {
+    currentManifest {
+      ...DeferredManifestFragment
+    }
+  }
+}`, [
+    `fragment DeferredManifestFragment on ArtifactManifest {
+  file {
+    directUrl
+  }
+}`,
+]);
+/** §5.1: the entries' signed URLs, in batches, through the collection membership. */
+const GET_ARTIFACT_MEMBERSHIP_FILE_URLS_QUERY = artifact_fragments_document(`query GetArtifactMembershipFileUrls($entity: String!, $project: String!, $collection: String!, $alias: String!, $cursor: String, $perPage: Int) {
+  project(name: $project, entityName: $entity) {
+    artifactCollection(name: $collection) {
+      __typename
+      artifactMembership(aliasName: $alias) {
+        files(after: $cursor, first: $perPage) {
+          pageInfo {
+            ...PageInfoFragment
+          }
+          edges {
+            node {
+              ...FileWithUrlFragment
+            }
+          }
+        }
+      }
+    }
+  }
+}`, [FILE_WITH_URL, PAGE_INFO]);
+/** §5.1: the legacy listing by artifact id. */
+const GET_ARTIFACT_FILE_URLS_QUERY = artifact_fragments_document(`query GetArtifactFileUrls($id: ID!, $cursor: String, $perPage: Int) {
+  artifact(id: $id) {
+    files(after: $cursor, first: $perPage) {
+      pageInfo {
+        ...PageInfoFragment
+      }
+      edges {
+        node {
+          ...FileWithUrlFragment
+        }
+      }
+    }
+  }
+}`, [FILE_WITH_URL, PAGE_INFO]);
+/** §3.4: `artifact.files(names=[…])`, used to sign one entry again (the client's refresh in §5.3 multipart). */
+const GET_ARTIFACT_MEMBERSHIP_FILES_QUERY = artifact_fragments_document(`query GetArtifactMembershipFiles($entity: String!, $project: String!, $collection: String!, $alias: String!, $fileNames: [String!], $cursor: String, $perPage: Int = 50) {
+  project(name: $project, entityName: $entity) {
+    artifactCollection(name: $collection) {
+      __typename
+      artifactMembership(aliasName: $alias) {
+        files(names: $fileNames, after: $cursor, first: $perPage) {
+          totalCount @include(if: true)
+          pageInfo {
+            ...PageInfoFragment
+          }
+          edges {
+            node {
+              ...FileFragment
+            }
+          }
+        }
+      }
+    }
+  }
+}`, [FILE, PAGE_INFO]);
+/** §3.4: the legacy form of the same, by type and `collection:vN`. */
+const GET_ARTIFACT_FILES_QUERY = artifact_fragments_document(`query GetArtifactFiles($entity: String!, $project: String!, $type: String!, $name: String!, $fileNames: [String!], $cursor: String, $perPage: Int = 50) {
+  project(name: $project, entityName: $entity) {
+    artifactType(name: $type) {
+      artifact(name: $name) {
+        files(names: $fileNames, after: $cursor, first: $perPage) {
+          totalCount @include(if: true)
+          pageInfo {
+            ...PageInfoFragment
+          }
+          edges {
+            node {
+              ...FileFragment
+            }
+          }
+        }
+      }
+    }
+  }
+}`, [FILE, PAGE_INFO]);
+
 ;// CONCATENATED MODULE: ./src/backends/wandb/graphql/relay-pages.ts
-// Relay-style connections as the official paginator reads them (wandb.md §2.2 "Pagination"): the next cursor
-// is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage is false.
+// Relay-style connections as the official paginators read them. Runs and run files (wandb.md §2.2 "Pagination"):
+// the next cursor is the LAST EDGE's cursor (not pageInfo.endCursor), and paging stops when pageInfo.hasNextPage
+// is false. Artifact listings (wandb-artifacts.md §3.1) send back pageInfo.endCursor instead.
 
 
 function readRelayPage(value, what) {
@@ -61961,6 +62730,401 @@ function unexpected(what, why) {
 function countOf(value) {
     const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
     return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+/**
+ * A connection as every artifact paginator reads it (wandb-artifacts.md §3.1 "Paging"): the next cursor is
+ * `pageInfo.endCursor` (unlike runs and run files), and paging stops when `hasNextPage` is false.
+ */
+function readEndCursorPage(value, what) {
+    if (!graphql_client_isObject(value) || !Array.isArray(value.edges))
+        throw unexpected(what, 'no edges');
+    const edges = value.edges.map((edge) => {
+        if (!graphql_client_isObject(edge))
+            throw unexpected(what, 'an edge that is not an object');
+        return edge;
+    });
+    const pageInfo = graphql_client_isObject(value.pageInfo) ? value.pageInfo : {};
+    return {
+        edges,
+        cursor: typeof pageInfo.endCursor === 'string' ? pageInfo.endCursor : undefined,
+        hasNextPage: pageInfo.hasNextPage === true,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/api/artifact-node.ts
+// Reading an `ArtifactFragment` (wandb-artifacts.md §2.4) and the version name the client derives from it: the
+// one `v<N>` alias (two of them are an error, as in the client), else `v<versionIndex>`.
+
+
+
+function collectionLabel(path) {
+    return `${path.entity}/${path.project}/${path.collection}`;
+}
+/** `{name project{name entity{name}}}` (CollectionInfoFragment / SourceCollectionInfoFragment); null if incomplete. */
+function readCollectionPath(value) {
+    if (!graphql_client_isObject(value) || typeof value.name !== 'string' || !graphql_client_isObject(value.project))
+        return null;
+    const project = value.project;
+    const entity = graphql_client_isObject(project.entity) ? project.entity.name : undefined;
+    if (typeof project.name !== 'string' || typeof entity !== 'string')
+        return null;
+    return { entity, project: project.name, collection: value.name };
+}
+function intOrNull(value) {
+    const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+function readAliases(value) {
+    if (!Array.isArray(value))
+        return [];
+    const out = [];
+    for (const item of value) {
+        if (!graphql_client_isObject(item) || typeof item.alias !== 'string')
+            continue;
+        out.push({ alias: item.alias, collection: readCollectionPath(item.artifactCollection) });
+    }
+    return out;
+}
+function readArtifactNode(value, what) {
+    if (!graphql_client_isObject(value) || typeof value.id !== 'string' || value.id === '')
+        throw unexpected(what, 'an artifact without an id');
+    const type = graphql_client_isObject(value.artifactType) ? value.artifactType.name : undefined;
+    if (typeof type !== 'string')
+        throw unexpected(what, 'an artifact without a type');
+    if (typeof value.state !== 'string')
+        throw unexpected(what, 'an artifact without a state');
+    return {
+        id: value.id,
+        sequence: readCollectionPath(value.artifactSequence),
+        versionIndex: intOrNull(value.versionIndex),
+        type,
+        state: value.state,
+        digest: typeof value.digest === 'string' ? value.digest : '',
+        size: intOrNull(value.size),
+        fileCount: intOrNull(value.fileCount),
+        aliases: readAliases(value.aliases),
+    };
+}
+/**
+ * §2.4: the version (`v7`) and the other aliases of a version, from the alias names the server gave and the
+ * version index. More than one version alias is the client's ValueError, here an unexpected answer.
+ */
+function versionAndAliases(aliases, versionIndex, what) {
+    const versions = aliases.filter((a) => VERSION_ALIAS.test(a));
+    if (versions.length > 1)
+        throw unexpected(what, `more than one version alias (${versions.join(', ')})`);
+    const version = versions[0] ?? (versionIndex === null ? undefined : `v${versionIndex}`);
+    if (version === undefined)
+        throw unexpected(what, 'a version with neither a version alias nor a version index');
+    return { version, aliases: aliases.filter((a) => !VERSION_ALIAS.test(a)) };
+}
+/** §2.3 legacy path and §3.1: the aliases that belong to `path`'s collection (others are of linked collections). */
+function aliasesIn(node, path) {
+    return node.aliases
+        .filter((a) => a.collection !== null &&
+        a.collection.entity === path.entity &&
+        a.collection.project === path.project &&
+        a.collection.collection === path.collection)
+        .map((a) => a.alias);
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/api/artifact-file-urls.ts
+// The signed storage URLs of a version's entries (wandb-artifacts.md §5.1), listed in batches as the client lists
+// them before downloading: `GetArtifactMembershipFileUrls` by collection and version where the server has
+// membership files, else `GetArtifactFileUrls` by artifact id. Pages are chained by `pageInfo.endCursor`.
+// One entry can also be asked for again by name (§3.4 `artifact.files(names=[…])`), to sign it anew.
+
+
+
+
+
+async function* listFileUrls(gql, useMembership, ref, perPage) {
+    const what = `the file URLs of ${collectionLabel(ref.path)}:${ref.version}`;
+    const guard = new PageGuard('W&B', what);
+    let cursor = null;
+    for (;;) {
+        const data = useMembership
+            ? await gql.query('GetArtifactMembershipFileUrls', GET_ARTIFACT_MEMBERSHIP_FILE_URLS_QUERY, {
+                entity: ref.path.entity,
+                project: ref.path.project,
+                collection: ref.path.collection,
+                alias: ref.version,
+                cursor,
+                perPage,
+            })
+            : await gql.query('GetArtifactFileUrls', GET_ARTIFACT_FILE_URLS_QUERY, { id: ref.id, cursor, perPage });
+        const page = readEndCursorPage(artifact_file_urls_filesOf(data, useMembership, what), what);
+        yield page.edges.map((edge) => fileUrlOf(edge.node, what));
+        const next = guard.next({ count: page.edges.length, cursor: page.cursor, hasNextPage: page.hasNextPage });
+        if (next === undefined)
+            return;
+        cursor = next;
+    }
+}
+/** One entry's current signed URL, asked for by name; null when the server no longer lists it. */
+async function fetchFileUrl(gql, useMembership, ref, name) {
+    const what = `the file '${name}' of ${collectionLabel(ref.path)}:${ref.version}`;
+    const common = { entity: ref.path.entity, project: ref.path.project, fileNames: [name], cursor: null, perPage: 1 };
+    const data = useMembership
+        ? await gql.query('GetArtifactMembershipFiles', GET_ARTIFACT_MEMBERSHIP_FILES_QUERY, {
+            ...common,
+            collection: ref.path.collection,
+            alias: ref.version,
+        })
+        : await gql.query('GetArtifactFiles', GET_ARTIFACT_FILES_QUERY, {
+            ...common,
+            type: ref.type,
+            name: `${ref.path.collection}:${ref.version}`,
+        });
+    const container = useMembership ? membershipOf(data) : legacyArtifactOf(data);
+    if (container === undefined)
+        return null;
+    const page = readEndCursorPage(container.files, what);
+    // FileFragment aliases displayName as `name`.
+    const match = page.edges.map((e) => fileUrlOf(e.node, what)).find((f) => f.name === name);
+    return match?.directUrl ?? null;
+}
+function membershipOf(data) {
+    const project = graphql_client_isObject(data.project) ? data.project : undefined;
+    const collection = project && graphql_client_isObject(project.artifactCollection) ? project.artifactCollection : undefined;
+    return collection && graphql_client_isObject(collection.artifactMembership) ? collection.artifactMembership : undefined;
+}
+function legacyArtifactOf(data) {
+    const project = graphql_client_isObject(data.project) ? data.project : undefined;
+    const type = project && graphql_client_isObject(project.artifactType) ? project.artifactType : undefined;
+    return type && graphql_client_isObject(type.artifact) ? type.artifact : undefined;
+}
+function artifact_file_urls_filesOf(data, useMembership, what) {
+    const container = useMembership ? membershipOf(data) : graphql_client_isObject(data.artifact) ? data.artifact : undefined;
+    if (container === undefined)
+        throw unexpected(what, useMembership ? 'no such collection membership' : 'no such artifact');
+    return container.files;
+}
+function fileUrlOf(node, what) {
+    if (!graphql_client_isObject(node) || typeof node.name !== 'string')
+        throw unexpected(what, 'a file without a name');
+    return { name: node.name, directUrl: typeof node.directUrl === 'string' && node.directUrl !== '' ? node.directUrl : null };
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/api/server-features.ts
+// What the server can do (wandb-artifacts.md §2.2): `ServerFeaturesQuery`, asked once per run as the client asks
+// once per client object. A server that has no `features` field answers with a GraphQL error naming it: that
+// means "no features" (the legacy operations are then used); any other error is raised.
+
+
+
+/** The features that change what the artifact operations send (§2.2 table). */
+const Feature = {
+    membershipByName: 'PROJECT_ARTIFACT_COLLECTION_MEMBERSHIP',
+    membershipFiles: 'ARTIFACT_COLLECTION_MEMBERSHIP_FILES',
+    v2HandlerWithArtifactId: 'ARTIFACT_V2_DOWNLOAD_HANDLER_SUPPORTS_ARTIFACT_ID',
+    membershipFileHandler: 'ARTIFACT_COLLECTION_MEMBERSHIP_FILE_DOWNLOAD_HANDLER',
+};
+const NO_FEATURES_FIELD = /Cannot query field "features" on type "ServerInfo"/;
+async function fetchServerFeatures(gql) {
+    let data;
+    try {
+        data = await gql.query('ServerFeaturesQuery', SERVER_FEATURES_QUERY, {});
+    }
+    catch (error) {
+        if (error instanceof errors/* ServerError */.gP && NO_FEATURES_FIELD.test(error.message))
+            return new Set();
+        throw error;
+    }
+    const features = graphql_client_isObject(data.serverInfo) ? data.serverInfo.features : undefined;
+    const enabled = new Set();
+    if (Array.isArray(features)) {
+        for (const f of features)
+            if (graphql_client_isObject(f) && typeof f.name === 'string' && f.isEnabled === true)
+                enabled.add(f.name);
+    }
+    return enabled;
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/references.ts
+// Reference entries (wandb-artifacts.md §5.4): a manifest entry with `ref` points at bytes W&B does not store.
+// `http(s)` references are fetched here as the client fetches them (no credential) and checked against their
+// ETag. Cloud references are fetched by the client with the cloud's SDK and the user's cloud credentials, which
+// this action does not hold: they are listed with status `reference`, their URI and a note, never dropped.
+/** §5.4: Azure blob URLs are matched before the plain https row. */
+const AZURE_BLOB_HOST = /\.blob\.core\.windows\.net$/i;
+function classifyReference(ref) {
+    let url;
+    try {
+        url = new URL(ref);
+    }
+    catch {
+        url = undefined;
+    }
+    const scheme = url?.protocol ?? '';
+    if ((scheme === 'http:' || scheme === 'https:') && url !== undefined) {
+        if (AZURE_BLOB_HOST.test(url.hostname)) {
+            return {
+                kind: 'elsewhere',
+                note: 'an Azure Blob Storage object, which the W&B client reads with the Azure SDK and your Azure credentials; fetch it with the Azure CLI (az storage blob download)',
+            };
+        }
+        return { kind: 'http', url: ref };
+    }
+    switch (scheme) {
+        case 's3:':
+            return {
+                kind: 'elsewhere',
+                note: 'an S3 object, which the W&B client reads with boto3 and your AWS credentials; fetch it with `aws s3 cp`',
+            };
+        case 'gs:':
+            return {
+                kind: 'elsewhere',
+                note: 'a Google Cloud Storage object, which the W&B client reads with your Google credentials; fetch it with `gcloud storage cp`',
+            };
+        case 'file:':
+            return { kind: 'elsewhere', note: 'a path on the machine or shared drive that logged the artifact' };
+        case 'wandb-artifact:':
+            return { kind: 'elsewhere', note: 'an entry of another W&B artifact; download that artifact itself' };
+        default:
+            return { kind: 'elsewhere', note: 'a URI the W&B client cannot download either' };
+    }
+}
+/**
+ * §5.4 http row: the answer's ETag without its quotes (and a weak `W/` mark), or the final URL when there is
+ * no ETag, must equal the entry's digest.
+ */
+function referenceMatches(digest, etag, finalUrl) {
+    if (etag === undefined || etag.trim() === '')
+        return finalUrl === digest ? { ok: true } : { ok: false, got: `no ETag (final URL ${finalUrl})` };
+    const bare = etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+    return bare === digest ? { ok: true } : { ok: false, got: `ETag ${etag.trim()}` };
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/entry-locator.ts
+// Where an artifact entry's bytes are (wandb-artifacts.md §5). A stored entry: its signed storage URL from the
+// listing, fetched without any credential (§5.2). When storage refuses that URL (an expired signature), the
+// client's own next step: the download handler on the API host with the API key (§5.3), which redirects to
+// storage (the downloader drops the key when the redirect leaves the API host). Should that fail too, the entry
+// is listed again by name for a freshly signed URL (§3.4). An http(s) reference is fetched from its URL and
+// must carry the ETag the manifest recorded (§5.4).
+
+
+
+
+
+
+
+
+function isEntryHandle(value) {
+    const h = value;
+    return typeof h === 'object' && h !== null && typeof h.entryPath === 'string' && typeof h.fallbackUrl === 'string';
+}
+class EntryLocator {
+    session;
+    apiOrigin;
+    constructor(session) {
+        this.session = session;
+        this.apiOrigin = session.gql.origin;
+    }
+    async locate(file, renew) {
+        const handle = file.handle;
+        if (!isEntryHandle(handle))
+            throw new attempt_error/* AttemptError */.c('fatal', 'internal error: not a W&B artifact entry');
+        if (handle.httpReference !== null)
+            return this.reference(handle.httpReference, handle.digest);
+        if (!handle.verifiable) {
+            throw new attempt_error/* AttemptError */.c('fatal', handle.algorithm !== 'MD5'
+                ? `the manifest gives this entry an ${handle.algorithm} digest (written by a newer W&B client), which this tool cannot verify yet; it was not downloaded rather than kept unverified`
+                : `the manifest's digest of this entry (${handle.digest}) is not an MD5, so its bytes could not be verified; it was not downloaded`);
+        }
+        if (renew)
+            await this.renew(handle);
+        else
+            handle.via = handle.directUrl !== null ? 'direct' : 'fallback';
+        return handle.via === 'direct' && handle.directUrl !== null ? this.direct(handle.directUrl) : this.fallback(handle);
+    }
+    /** The previous URL was refused as expired: the download handler after a signed URL, a new listing after that. */
+    async renew(handle) {
+        if (handle.via === 'direct' || handle.relisted) {
+            handle.via = 'fallback';
+            return;
+        }
+        handle.relisted = true;
+        try {
+            const features = await this.session.features();
+            handle.directUrl = await fetchFileUrl(this.session.gql, features.has(Feature.membershipFiles), handle.ref, handle.entryPath);
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            throw new attempt_error/* AttemptError */.c('fatal', `asking W&B for a new URL of this entry failed: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+        }
+        handle.via = handle.directUrl === null ? 'fallback' : 'direct';
+    }
+    /** §5.2: the signed URL, with no credential. */
+    direct(url) {
+        return { url, headers: { 'User-Agent': WANDB_USER_AGENT }, classify: entry_locator_classifyStorage };
+    }
+    /** §5.3: the handler on the API host with the key; the key never follows the redirect to storage. */
+    fallback(handle) {
+        return {
+            url: handle.fallbackUrl,
+            authHeaders: { Authorization: this.session.authorization },
+            authOrigin: this.apiOrigin,
+            headers: { 'User-Agent': WANDB_USER_AGENT },
+            classify: (answer) => (onOrigin(answer.url, this.apiOrigin) ? classifyHandler(answer, handle.relisted) : entry_locator_classifyStorage(answer)),
+        };
+    }
+    /** §5.4 http row: no credential; the answer's ETag (or final URL) must be the manifest's digest. */
+    reference(url, digest) {
+        return {
+            url,
+            headers: { 'User-Agent': WANDB_USER_AGENT },
+            classify: ({ status }) => (status === 404 || status === 410 ? 'missing' : (0,retry_policy/* isRetryableStatus */.PS)(status) ? 'transient' : 'fatal'),
+            checkAnswer: (answer) => {
+                const match = referenceMatches(digest, (0,http_headers/* firstHeader */.Y)(answer.headers.etag), answer.url);
+                if (match.ok)
+                    return undefined;
+                // The referenced object changed since the artifact was logged; fetching it again cannot help.
+                return new attempt_error/* AttemptError */.c('fatal', `the referenced object changed since the artifact was logged: the manifest recorded ${digest}, it now has ${match.got}`);
+            },
+        };
+    }
+}
+function onOrigin(url, origin) {
+    try {
+        return new URL(url).origin === origin;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * A signed storage URL's answer: 404 the blob is gone; 401/403 (GCS/S3 for a revoked or expired signature) and
+ * GCS's 400 ExpiredToken mean "get another URL", as the client's fallback does for any non-retried 4xx (§5.3).
+ */
+function entry_locator_classifyStorage(answer) {
+    const { status } = answer;
+    if (status === 404)
+        return 'missing';
+    if ((0,retry_policy/* isRetryableStatus */.PS)(status))
+        return 'transient';
+    if (status === 401 || status === 403)
+        return 'expired';
+    if (status === 400 && /expired/i.test(answer.body))
+        return 'expired';
+    return 'fatal';
+}
+/**
+ * The download handler's own answer (before any redirect): 401 means the key is refused (the run stops). Any
+ * other refusal, a 404 included, may be a server without this handler, so the entry is listed again first;
+ * once that was done, a 404 means the blob is gone.
+ */
+function classifyHandler(answer, relisted) {
+    const { status } = answer;
+    if (status === 401)
+        return 'refused';
+    if ((0,retry_policy/* isRetryableStatus */.PS)(status))
+        return 'transient';
+    if (!relisted)
+        return 'expired';
+    return status === 404 || status === 410 ? 'missing' : 'fatal';
 }
 
 ;// CONCATENATED MODULE: ./src/backends/wandb/graphql/queries.ts
@@ -62078,6 +63242,315 @@ const RUN_FILES_QUERY = `#graphql
             ${RUN_FILES_FRAGMENT}
             `;
 
+;// CONCATENATED MODULE: ./src/backends/wandb/api/viewer.ts
+// The entity to use when `project` names none: the viewer's default entity, fetched with the client's own
+// `GetDefaultEntity` operation (wandb.md §2.0 "Path parsing"). WANDB_ENTITY is folded into `project` by the
+// settings before we get here, so this runs only when neither gave an entity.
+
+
+
+
+async function fetchDefaultEntity(gql, projectName) {
+    const data = await gql.query('GetDefaultEntity', GET_DEFAULT_ENTITY_QUERY, {});
+    // §2.0: `viewer` may be null (the key belongs to nobody the server knows); `entity` is nullable.
+    if (!graphql_client_isObject(data.viewer)) {
+        throw new errors/* AuthenticationError */.v3('W&B did not recognise the API key (it answered with no viewer). Check the api-token input (or WANDB_API_KEY) and api-url.');
+    }
+    const entity = data.viewer.entity;
+    if (typeof entity !== 'string' || entity === '') {
+        throw new errors/* InputError */.dz(WandbInputs.project, `'${projectName}' names no entity, and the API key's account has no default entity. Give entity/project (or set WANDB_ENTITY).`);
+    }
+    return entity;
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/session.ts
+
+
+class ArtifactSession {
+    gql;
+    api;
+    selection;
+    log;
+    /** The Basic credential, sent only to the API origin (the fallback URLs of wandb-artifacts.md §5.3). */
+    authorization;
+    featuresOnce;
+    entityOnce;
+    constructor(gql, api, selection, log, authorization) {
+        this.gql = gql;
+        this.api = api;
+        this.selection = selection;
+        this.log = log;
+        this.authorization = authorization;
+    }
+    features() {
+        this.featuresOnce ??= fetchServerFeatures(this.gql);
+        return this.featuresOnce;
+    }
+    /** `entity` when given, else the `project` input's entity, else the API key's default entity. */
+    async entity(given, projectName) {
+        if (given !== null)
+            return given;
+        if (this.selection.entity !== null)
+            return this.selection.entity;
+        this.entityOnce ??= fetchDefaultEntity(this.gql, projectName);
+        return this.entityOnce;
+    }
+    /** The `project` input as a path (the selection guarantees it is given when this is needed). */
+    async projectPath() {
+        const project = this.selection.project;
+        if (project === null)
+            throw new Error('internal error: no project input, but one is needed');
+        return { entity: await this.entity(null, project), project };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/manifest.ts
+// An artifact version's manifest (wandb-artifacts.md §4): format version 1 of storage policy
+// `wandb-storage-policy-v1`, one entry per file by its path, with the base64 MD5 every downloaded entry is
+// verified against, its size, the version that first uploaded the blob, and for references the URI.
+
+
+const STORAGE_POLICY = 'wandb-storage-policy-v1';
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Parses and checks the manifest's JSON text; `what` names the version in errors. */
+function parseManifest(text, what) {
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (error) {
+        throw bad(what, `it is not JSON (${error.message})`);
+    }
+    if (!isRecord(json))
+        throw bad(what, 'it is not a JSON object');
+    if (json.version !== 1)
+        throw bad(what, `its format version is ${JSON.stringify(json.version)}, and only version 1 exists`);
+    if (json.storagePolicy !== STORAGE_POLICY) {
+        throw bad(what, `its storage policy is ${JSON.stringify(json.storagePolicy)}, not ${STORAGE_POLICY}`);
+    }
+    if (!isRecord(json.contents))
+        throw bad(what, 'it has no contents');
+    const config = isRecord(json.storagePolicyConfig) ? json.storagePolicyConfig : {};
+    const entries = [];
+    for (const [path, raw] of Object.entries(json.contents)) {
+        if (!isRecord(raw) || typeof raw.digest !== 'string' || raw.digest === '')
+            throw bad(what, `entry ${JSON.stringify(path)} has no digest`);
+        const size = typeof raw.size === 'number' && Number.isSafeInteger(raw.size) && raw.size >= 0 ? raw.size : null;
+        entries.push({
+            path,
+            digest: raw.digest,
+            size,
+            birthArtifactId: typeof raw.birthArtifactID === 'string' && raw.birthArtifactID !== '' ? raw.birthArtifactID : null,
+            ref: typeof raw.ref === 'string' && raw.ref !== '' ? raw.ref : null,
+            algorithm: isRecord(raw.extra) && typeof raw.extra.alg === 'string' && raw.extra.alg !== '' ? raw.extra.alg : 'MD5',
+        });
+    }
+    return {
+        storageLayout: typeof config.storageLayout === 'string' ? config.storageLayout : 'V1',
+        storageRegion: typeof config.storageRegion === 'string' && config.storageRegion !== '' ? config.storageRegion : 'default',
+        entries,
+    };
+}
+/**
+ * §4: the artifact's digest as the client computes it from a manifest, the hex MD5 of
+ * `wandb-artifact-manifest-v1\n` and `<path>:<digest>\n` per entry in path order.
+ */
+function manifestDigest(entries) {
+    const hash = (0,external_node_crypto_.createHash)('md5').update('wandb-artifact-manifest-v1\n');
+    // Python sorts str by code point, which is the order of their UTF-8 bytes (not of JavaScript's UTF-16 units).
+    const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.path, 'utf8'), Buffer.from(b.path, 'utf8')));
+    for (const e of sorted)
+        hash.update(`${e.path}:${e.digest}\n`);
+    return hash.digest('hex');
+}
+function bad(what, why) {
+    return new errors/* ServerError */.gP(`The manifest of W&B artifact ${what} cannot be read: ${why}.`);
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/api/artifact-manifest.ts
+// A version's manifest (wandb-artifacts.md §4): `FetchArtifactManifest` gives its signed storage URL, which is
+// fetched without any credential (§1: the manifest GET never carries the key). The client gives up on a 4xx
+// there; an expired signature is renewed here by asking for the URL again, a few times at most.
+
+
+
+
+
+
+/** Fresh URLs asked for after an expired one. */
+const MAX_RENEWALS = 2;
+const MAX_REDIRECTS = 3;
+async function fetchManifestUrl(gql, artifactId, what) {
+    const data = await gql.query('FetchArtifactManifest', FETCH_ARTIFACT_MANIFEST_QUERY, { id: artifactId });
+    const artifact = graphql_client_isObject(data.artifact) ? data.artifact : undefined;
+    const manifest = artifact && graphql_client_isObject(artifact.currentManifest) ? artifact.currentManifest : undefined;
+    const file = manifest && graphql_client_isObject(manifest.file) ? manifest.file : undefined;
+    // §4 step 1: the client's "Failed to fetch artifact manifest".
+    if (file === undefined || typeof file.directUrl !== 'string' || file.directUrl === '')
+        throw unexpected(what, 'no manifest URL');
+    return file.directUrl;
+}
+async function fetchManifest(gql, api, artifactId, what) {
+    for (let renewal = 0;; renewal += 1) {
+        let url = await fetchManifestUrl(gql, artifactId, what);
+        for (let hop = 0;; hop += 1) {
+            // ApiClient retries 429, 5xx and dropped connections; anything else comes back here.
+            const res = await api.request({ endpoint: 'artifact-manifest', method: 'GET', url, headers: { 'User-Agent': WANDB_USER_AGENT } });
+            const location = (0,http_headers/* firstHeader */.Y)(res.headers.location);
+            if (res.status >= 300 && res.status < 400 && location !== undefined && hop < MAX_REDIRECTS) {
+                url = new URL(location, url).toString();
+                continue;
+            }
+            if (res.status >= 200 && res.status < 300)
+                return parseManifest(res.body.toString('utf8'), what);
+            const body = res.body.subarray(0, 2048).toString('utf8');
+            const expired = res.status === 401 || res.status === 403 || (res.status === 400 && /expired/i.test(body));
+            if (expired && renewal < MAX_RENEWALS)
+                break;
+            const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+            throw new errors/* ServerError */.gP((0,errors/* redact */.E$)(`The manifest of W&B artifact ${what} could not be fetched from storage: HTTP ${res.status}${code ? ` (${code})` : ''}` +
+                `${expired ? ' after asking for a fresh URL' : ''}${res.status === 404 ? '; the storage does not have it' : ''}.`), res.status);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/file-names.ts
+// Which W&B names may become local paths. Run file names and artifact entry paths are relative POSIX paths
+// (`media/images/x.png`), mirrored under `<destination>/<run id>/` or `<destination>/<collection>-v<N>/`. The
+// released clients join them to the root unchecked; the newest clients (wandb.md §4 HEAD `validate_fspath`,
+// wandb-artifacts.md §5.6 0.28.0+) refuse hostile ones, and so do we. A refused file is not dropped: it is
+// reported with the reason (RemoteFile.invalidName), so the user sees what the server holds.
+const file_names_WINDOWS_DRIVE = /^[A-Za-z]:/;
+/**
+ * Normalises like Python's PurePosixPath (wandb.md §4: `a//b`, `./a` and a trailing `/` collapse) and refuses names that
+ * are absolute, contain a `..` part, NUL, a backslash (a Windows separator, so `a\..\b` and `\\server\x` can
+ * never be read as paths), start with a Windows drive (`C:`), or normalise to `.` (nothing).
+ */
+function checkFileName(name, noun = 'W&B file name') {
+    const refuse = (why) => ({
+        ok: false,
+        // JSON.stringify shows control characters and NUL visibly instead of writing them into logs.
+        reason: `${noun} ${JSON.stringify(name)} ${why}; it was not downloaded`,
+    });
+    if (name.includes('\0'))
+        return refuse('contains a NUL character');
+    if (name.includes('\\'))
+        return refuse('contains a backslash, which Windows reads as a folder separator');
+    if (name.startsWith('/'))
+        return refuse('is an absolute path');
+    if (file_names_WINDOWS_DRIVE.test(name))
+        return refuse('starts with a Windows drive letter');
+    const parts = name.split('/').filter((part) => part !== '' && part !== '.');
+    if (parts.includes('..'))
+        return refuse("contains a '..' segment");
+    if (parts.length === 0)
+        return refuse('names no file (it normalises to `.`)');
+    return { ok: true, parts };
+}
+/** A run id (or an artifact's folder name) becomes the first folder level, so it must be one plain path segment. */
+function checkRunId(id, noun = 'W&B run id') {
+    if (id === '' || id === '.' || id === '..')
+        return { ok: false, reason: `${noun} '${id}' cannot be used as a folder name` };
+    if (/[/\\\0]/.test(id) || file_names_WINDOWS_DRIVE.test(id)) {
+        return { ok: false, reason: `${noun} ${JSON.stringify(id)} contains a path separator, NUL or drive prefix` };
+    }
+    return { ok: true, parts: [id] };
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/fallback-url.ts
+// The client's second way to an entry's bytes (wandb-artifacts.md §5.3): when the signed storage URL is refused
+// (an expired signature), it GETs a download handler on the API host with the API key, which redirects to (or
+// serves) the blob. The URL's form depends on the manifest's storage layout and the server's features.
+
+/** Python's `urllib.parse.quote(s)`: everything but letters, digits, `_.-~` and `/` is percent-encoded (UTF-8). */
+function pythonQuote(text) {
+    let out = '';
+    for (const byte of Buffer.from(text, 'utf8')) {
+        const c = String.fromCharCode(byte);
+        out += /[A-Za-z0-9_.\-~/]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    return out;
+}
+function fallbackUrl(input) {
+    const hex = Buffer.from(input.digest, 'base64').toString('hex');
+    const { entity, project, collection } = input.ref.path;
+    const q = pythonQuote;
+    if (input.storageLayout !== 'V2')
+        return `${input.baseUrl}/artifacts/${q(entity)}/${q(hex)}`;
+    const region = q(input.storageRegion);
+    // The version that first uploaded the blob; a manifest without it can only mean this version.
+    const birth = q(input.birthArtifactId ?? input.ref.id);
+    const basename = q(input.entryPath.split('/').at(-1) ?? input.entryPath);
+    if (input.features.has(Feature.v2HandlerWithArtifactId)) {
+        return `${input.baseUrl}/artifactsV2/${region}/${q(entity)}/${q(project)}/${q(collection)}/${q(input.ref.id)}/${birth}/${hex}/${basename}`;
+    }
+    if (input.features.has(Feature.membershipFileHandler)) {
+        return `${input.baseUrl}/artifactsV2/${region}/${q(entity)}/${q(project)}/${q(collection)}/${birth}/${hex}/${basename}`;
+    }
+    return `${input.baseUrl}/artifactsV2/${region}/${q(entity)}/${birth}/${hex}`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/layout.ts
+function artifactFolder(version) {
+    const { sequence, versionIndex } = version.artifact;
+    const collection = sequence?.collection ?? version.ref.path.collection;
+    const v = sequence !== null && versionIndex !== null ? `v${versionIndex}` : version.ref.version;
+    return { container: `${collection}:${v}`, folder: `${collection}-${v}` };
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/api/artifact-by-name.ts
+// One artifact version by `collection:alias|vN` (wandb-artifacts.md §2.3): `ArtifactMembershipByName` where the
+// server has collection memberships, else the legacy `ArtifactByName`. The answer says which collection the
+// version was reached through (the path the file-URL listing then names, §5.1) and its version there.
+
+
+
+
+
+class ArtifactNotFoundError extends errors/* NotFoundError */.m_ {
+}
+/** `name` is `collection:alias` or `collection:vN`, sent verbatim (§2.1). */
+async function fetchArtifactByName(gql, useMembership, where, name) {
+    const label = `${where.entity}/${where.project}`;
+    const what = `artifact '${name}' in '${label}'`;
+    const variables = { entity: where.entity, project: where.project, name };
+    if (useMembership) {
+        const data = await gql.query('ArtifactMembershipByName', ARTIFACT_MEMBERSHIP_BY_NAME_QUERY, variables);
+        const project = projectOf(data, where);
+        const membership = project.artifactCollectionMembership;
+        // §2.5: the client's CommError texts.
+        if (membership === null || membership === undefined)
+            throw artifact_by_name_notFound(`artifact membership '${name}' not found in '${label}'`);
+        if (!graphql_client_isObject(membership))
+            throw unexpected(what, 'a membership that is not an object');
+        const path = readCollectionPath(membership.artifactCollection);
+        if (path === null)
+            throw unexpected(what, 'a membership without its collection');
+        const artifact = readArtifactNode(membership.artifact, what);
+        const versionIndex = typeof membership.versionIndex === 'number' ? membership.versionIndex : artifact.versionIndex;
+        const named = versionAndAliases(readAliases(membership.aliases).map((a) => a.alias), versionIndex, what);
+        return { artifact, path, ...named };
+    }
+    const data = await gql.query('ArtifactByName', ARTIFACT_BY_NAME_QUERY, { ...variables, enableTracking: true });
+    const project = projectOf(data, where);
+    if (project.artifact === null || project.artifact === undefined)
+        throw artifact_by_name_notFound(`artifact '${name}' not found in '${label}'`);
+    const artifact = readArtifactNode(project.artifact, what);
+    const path = { ...where, collection: name.includes(':') ? name.slice(0, name.indexOf(':')) : name };
+    return { artifact, path, ...versionAndAliases(aliasesIn(artifact, path), artifact.versionIndex, what) };
+}
+function projectOf(data, where) {
+    if (!graphql_client_isObject(data.project)) {
+        throw artifact_by_name_notFound(`project '${where.project}' not found under entity '${where.entity}' (or the API key cannot see it)`);
+    }
+    return data.project;
+}
+function artifact_by_name_notFound(message) {
+    return new ArtifactNotFoundError(`W&B: ${message}. Check the artifacts input ([entity/project/]collection[:alias or :vN]) and the project input.`);
+}
+
 ;// CONCATENATED MODULE: ./src/backends/wandb/api/runs.ts
 // Finding runs: one `Run` query per requested id (wandb.md §2.1), or the `Runs` listing with the user's
 // MongoDB-style filter (§2.2), paged by the last edge's cursor.
@@ -62103,7 +63576,7 @@ class runs_RunNotFoundError extends errors/* NotFoundError */.m_ {
     }
 }
 /** §2.1/§9: `project: null` → unknown project; `project.run: null` → unknown run. */
-function projectOf(data, path) {
+function runs_projectOf(data, path) {
     if (!graphql_client_isObject(data.project))
         throw new ProjectNotFoundError(path);
     return data.project;
@@ -62115,7 +63588,7 @@ function runRefOf(node, what) {
 }
 async function fetchRun(gql, path, runId) {
     const data = await gql.query('Run', RUN_QUERY, { project: path.project, entity: path.entity, name: runId });
-    const run = projectOf(data, path).run;
+    const run = runs_projectOf(data, path).run;
     if (run === null || run === undefined)
         throw new runs_RunNotFoundError(path, runId);
     return runRefOf(run, `run '${runId}'`);
@@ -62134,7 +63607,7 @@ async function* listRuns(gql, path, listing) {
             perPage: listing.perPage,
             cursor,
         });
-        const project = projectOf(data, path);
+        const project = runs_projectOf(data, path);
         const page = readRelayPage(project.runs, what);
         yield page.nodes.map((node) => runRefOf(node, what));
         const next = progress.next({ ...page, count: page.nodes.length, total: countOf(project.runCount) });
@@ -62142,6 +63615,551 @@ async function* listRuns(gql, path, listing) {
             return;
         cursor = next;
     }
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/api/artifact-listings.ts
+// Listing artifact versions (wandb-artifacts.md §3): the versions of one collection (`ProjectArtifacts`, §3.1),
+// the collections of one type (`ArtifactTypeArtifactCollections`, §3.2), and what a run logged or used
+// (`RunOutputArtifacts` / `RunInputArtifacts`, §3.3). Every listing pages by `pageInfo.endCursor`.
+
+
+
+
+
+
+
+/** §3.1: only committed versions, as `collection.artifacts()` asks (json.dumps spacing). */
+const COMMITTED_ONLY = '{"state": "COMMITTED"}';
+async function* pages(what, fetch, connectionOf) {
+    const guard = new PageGuard('W&B', what);
+    let cursor = null;
+    for (;;) {
+        const page = readEndCursorPage(connectionOf(await fetch(cursor)), what);
+        yield page;
+        const next = guard.next({ count: page.edges.length, cursor: page.cursor, hasNextPage: page.hasNextPage });
+        if (next === undefined)
+            return;
+        cursor = next;
+    }
+}
+function child(value, key) {
+    return graphql_client_isObject(value) ? value[key] : undefined;
+}
+/**
+ * §3.1: the committed versions of `entity/project/collection` (of `type`), in `order` (`-version_index`: newest
+ * first). A missing project, type or collection is a NotFoundError naming it.
+ */
+async function* listCollectionVersions(gql, path, type, order, perPage) {
+    const what = `the versions of '${path.entity}/${path.project}/${path.collection}'`;
+    const fetch = (cursor) => gql.query('ProjectArtifacts', PROJECT_ARTIFACTS_QUERY, {
+        entity: path.entity,
+        project: path.project,
+        type,
+        collection: path.collection,
+        order,
+        filters: COMMITTED_ONLY,
+        perPage,
+        cursor,
+    });
+    const connection = (data) => {
+        const collection = child(child(data.project, 'artifactType'), 'artifactCollection');
+        if (!graphql_client_isObject(collection)) {
+            throw new errors/* NotFoundError */.m_(`W&B has no '${type}' artifact collection '${path.collection}' in '${path.entity}/${path.project}'. Check the artifacts and artifact-type inputs.`);
+        }
+        return collection.artifacts;
+    };
+    for await (const page of pages(what, fetch, connection)) {
+        yield page.edges.map((edge) => {
+            if (typeof edge.version !== 'string')
+                throw unexpected(what, 'an edge without its version');
+            return { version: edge.version, artifact: readArtifactNode(edge.node, what) };
+        });
+    }
+}
+/** §3.2: the names of the collections of `type` in the project. */
+async function* listTypeCollections(gql, path, type, perPage) {
+    const what = `the '${type}' artifact collections of '${projectLabel(path)}'`;
+    const fetch = (cursor) => gql.query('ArtifactTypeArtifactCollections', ARTIFACT_TYPE_ARTIFACT_COLLECTIONS_QUERY, {
+        entity: path.entity,
+        project: path.project,
+        type,
+        cursor,
+        perPage,
+    });
+    const connection = (data) => {
+        if (!graphql_client_isObject(data.project))
+            throw new errors/* NotFoundError */.m_(`W&B project '${projectLabel(path)}' was not found, or the API key cannot see it.`);
+        const artifactType = data.project.artifactType;
+        if (!graphql_client_isObject(artifactType)) {
+            throw new errors/* NotFoundError */.m_(`W&B project '${projectLabel(path)}' has no artifact type '${type}'. Check the artifact-type input.`);
+        }
+        return artifactType.artifactCollections;
+    };
+    for await (const page of pages(what, fetch, connection)) {
+        yield page.edges.map((edge) => {
+            const found = readCollectionPath(edge.node);
+            if (found === null)
+                throw unexpected(what, 'a collection without its name or project');
+            return found;
+        });
+    }
+}
+/** §3.3: the artifacts run `runId` logged (`logged`) or used (`used`). */
+async function* listRunArtifacts(gql, path, runId, direction, perPage) {
+    const what = `the artifacts run '${runId}' ${direction} in '${projectLabel(path)}'`;
+    const [operation, query] = direction === 'logged' ? ['RunOutputArtifacts', RUN_OUTPUT_ARTIFACTS_QUERY] : ['RunInputArtifacts', RUN_INPUT_ARTIFACTS_QUERY];
+    const fetch = (cursor) => gql.query(operation, query, { entity: path.entity, project: path.project, run: runId, cursor, perPage });
+    const connection = (data) => {
+        const run = child(data.project, 'run');
+        if (!graphql_client_isObject(run))
+            throw new errors/* NotFoundError */.m_(`W&B run '${runId}' was not found in '${projectLabel(path)}' while listing its artifacts.`);
+        return run.artifacts;
+    };
+    for await (const page of pages(what, fetch, connection))
+        yield page.edges.map((edge) => readArtifactNode(edge.node, what));
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/runs/selected-runs.ts
+
+
+/** Named runs confirmed at the same time. */
+const RUN_CONCURRENCY = 4;
+/** §2.2: the client's default order, oldest run first. */
+const RUN_ORDER = '+created_at';
+async function* toAsync(items) {
+    yield* items;
+}
+/** Ids of the selected runs. A named run that does not exist is a NotFoundError (RunNotFoundError). */
+async function* selectedRuns(gql, path, selection, perPage, log) {
+    const choice = selection.runs;
+    if (choice.kind === 'ids' && selection.filter === null) {
+        // Every named run is confirmed (one `Run` query each, a few at once) before any is handed on: downloads
+        // start with the first listed page, and a run that does not exist is an input mistake to report before.
+        const confirmed = [];
+        for await (const id of orderedPool(toAsync(choice.ids), RUN_CONCURRENCY, (runId) => fetchRun(gql, path, runId).then(() => runId))) {
+            confirmed.push(id);
+        }
+        yield* confirmed;
+        return;
+    }
+    // Ids together with a filter: the server intersects them, as a run the filter excludes is not wanted.
+    const filters = choice.kind === 'ids'
+        ? JSON.stringify({ $and: [JSON.parse(selection.filter ?? '{}'), { name: { $in: choice.ids } }] })
+        : (selection.filter ?? '{}');
+    const listed = new Set();
+    for await (const page of listRuns(gql, path, { filters, order: RUN_ORDER, perPage })) {
+        for (const run of page) {
+            if (choice.kind === 'regex' && !choice.matches(run.id) && !(run.displayName !== null && choice.matches(run.displayName)))
+                continue;
+            if (listed.has(run.id))
+                continue;
+            listed.add(run.id);
+            yield run.id;
+        }
+    }
+    if (choice.kind === 'ids') {
+        for (const id of choice.ids) {
+            if (!listed.has(id))
+                log.warning(`W&B run '${id}' in '${projectLabel(path)}' does not exist or does not match the filter.`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/version-resolver.ts
+// From an artifact selection to the versions to download (wandb-artifacts.md §2, §3): versions by name (each
+// confirmed before any download starts, so a typo fails early), the newest N or all versions of a collection,
+// every collection of a type, or what the selected runs logged or used. A version reached twice is taken once.
+
+
+
+
+
+
+
+
+
+
+/** Lookups and listings at the same time (each listing's pages stay sequential). */
+const CONCURRENCY = 4;
+/** §3.3: `run.logged_artifacts(per_page=100)`. */
+const RUN_ARTIFACTS_PER_PAGE = 100;
+async function* versionsToFetch(session) {
+    const seen = new Set();
+    for await (const version of chosenVersions(session, session.selection.artifacts)) {
+        if (seen.has(version.artifact.id)) {
+            session.log.debug(`W&B artifact ${describeVersion(version)} was reached twice; it is downloaded once.`);
+            continue;
+        }
+        seen.add(version.artifact.id);
+        yield version;
+    }
+}
+function describeVersion(v) {
+    return `'${collectionLabel(v.ref.path)}:${v.ref.version}'`;
+}
+function chosenVersions(session, choice) {
+    switch (choice.kind) {
+        case 'names':
+            return namedVersions(session, choice.names, choice.type, choice.versions);
+        case 'type':
+            return typeVersions(session, choice.type, choice.versions);
+        case 'runs':
+            return runVersions(session, choice);
+    }
+}
+async function* version_resolver_toAsync(items) {
+    yield* items;
+}
+/** Every name is resolved (a few at once) before the first version is handed on. */
+async function* namedVersions(session, names, type, versions) {
+    const resolved = [];
+    for await (const list of orderedPool(version_resolver_toAsync(names), CONCURRENCY, (name) => versionsOfName(session, name, type, versions))) {
+        resolved.push(list);
+    }
+    for (const list of resolved)
+        yield* list;
+}
+async function versionsOfName(session, name, type, versions) {
+    const project = name.project ?? session.selection.project;
+    const where = { entity: await session.entity(name.entity, project), project };
+    if (name.version !== null || versions.kind === 'latest') {
+        const found = await byName(session, where, `${name.collection}:${name.version ?? 'latest'}`);
+        checkType(found, type, name.asGiven);
+        checkCommitted(found, name.asGiven);
+        return [{ ...fromFound(found), requested: name.asGiven }];
+    }
+    // All or the newest N: the listing needs the type, which `latest` tells when the input does not.
+    const listType = type ?? (await byName(session, where, `${name.collection}:latest`)).artifact.type;
+    const path = { ...where, collection: name.collection };
+    return (await newestVersions(session, path, listType, versions)).map((v) => ({ ...v, requested: name.asGiven }));
+}
+async function byName(session, where, name) {
+    const features = await session.features();
+    return fetchArtifactByName(session.gql, features.has(Feature.membershipByName), where, name);
+}
+function fromFound(found) {
+    return {
+        artifact: found.artifact,
+        ref: { id: found.artifact.id, path: found.path, version: found.version, type: found.artifact.type },
+        aliases: found.aliases,
+    };
+}
+/** `Api.artifact(name, type=…)`: a version of another type is the client's CommError (§2.4). */
+function checkType(found, type, asGiven) {
+    if (type === null || found.artifact.type === type)
+        return;
+    throw new errors/* InputError */.dz(WandbInputs.artifactType, `is '${type}', but W&B artifact '${asGiven}' is of type '${found.artifact.type}'.`);
+}
+/** §2.4: a PENDING version is a draft the client cannot load; DELETED ones it downloads (with a warning here). */
+function checkCommitted(found, asGiven) {
+    const { state } = found.artifact;
+    if (state === 'COMMITTED' || state === 'DELETED')
+        return;
+    throw new errors/* NotFoundError */.m_(`W&B artifact '${asGiven}' (${collectionLabel(found.path)}:${found.version}) is not committed (state ${state}): it is still being logged, or the run that logged it ended before committing it. Name a committed version (e.g. ':latest').`);
+}
+/**
+ * §3.1: the newest N (or all) committed versions, asked newest first (`-version_index`, what W&B's own tests
+ * rely on). Should a server ignore the order, every version is listed and sorted here.
+ */
+async function newestVersions(session, path, type, versions) {
+    const want = versions.kind === 'newest' ? versions.count : versions.kind === 'latest' ? 1 : Infinity;
+    const perPage = Math.min(session.selection.perPage ?? DEFAULT_PER_PAGE, want);
+    const taken = [];
+    let previous = Infinity;
+    let ordered = true;
+    for await (const page of listCollectionVersions(session.gql, path, type, '-version_index', perPage)) {
+        for (const listed of page) {
+            const index = listed.artifact.versionIndex ?? Number(listed.version.slice(1));
+            if (!(index < previous))
+                ordered = false;
+            previous = index;
+            taken.push(listedVersion(path, listed.version, listed.artifact));
+        }
+        if (!ordered || taken.length >= want)
+            break;
+    }
+    if (!ordered) {
+        session.log.debug(`W&B listed the versions of '${collectionLabel(path)}' out of order; listing them all and sorting.`);
+        taken.length = 0;
+        for await (const page of listCollectionVersions(session.gql, path, type, null, session.selection.perPage ?? DEFAULT_PER_PAGE)) {
+            for (const listed of page)
+                taken.push(listedVersion(path, listed.version, listed.artifact));
+        }
+        taken.sort((a, b) => versionNumber(b) - versionNumber(a));
+    }
+    return taken.slice(0, want);
+}
+function versionNumber(v) {
+    return Number(v.ref.version.slice(1));
+}
+function listedVersion(path, version, artifact) {
+    return {
+        artifact,
+        ref: { id: artifact.id, path, version, type: artifact.type },
+        aliases: aliasesIn(artifact, path).filter((a) => !VERSION_ALIAS.test(a)),
+    };
+}
+/** Every collection of `type` in the project, then its latest, newest N or all versions. */
+async function* typeVersions(session, type, versions) {
+    const project = await session.projectPath();
+    const perPage = session.selection.perPage ?? DEFAULT_PER_PAGE;
+    async function* collections() {
+        for await (const page of listTypeCollections(session.gql, project, type, perPage))
+            yield* page;
+    }
+    const lists = orderedPool(collections(), CONCURRENCY, async (path) => {
+        if (versions.kind !== 'latest')
+            return newestVersions(session, path, type, versions);
+        try {
+            const found = await byName(session, path, `${path.collection}:latest`);
+            return found.artifact.state === 'COMMITTED' ? [fromFound(found)] : [];
+        }
+        catch (error) {
+            // A collection whose versions are all drafts has no `latest` yet: nothing to take from it.
+            if (!(error instanceof ArtifactNotFoundError))
+                throw error;
+            session.log.warning(`W&B artifact collection '${collectionLabel(path)}' has no committed 'latest' version; skipped.`);
+            return [];
+        }
+    });
+    for await (const list of lists)
+        yield* list;
+}
+/** §3.3: what each selected run logged or used, each version in its own sequence (skipped when hidden). */
+async function* runVersions(session, choice) {
+    const project = await session.projectPath();
+    const { selection, log, gql } = session;
+    const runs = selectedRuns(gql, project, choice.runs, selection.perPage ?? DEFAULT_PER_PAGE, log);
+    const lists = orderedPool(runs, CONCURRENCY, async (runId) => {
+        const out = [];
+        for await (const page of listRunArtifacts(gql, project, runId, choice.direction, selection.perPage ?? RUN_ARTIFACTS_PER_PAGE)) {
+            for (const artifact of page) {
+                if (choice.type !== null && artifact.type !== choice.type)
+                    continue;
+                const sequence = artifact.sequence;
+                if (sequence === null) {
+                    log.debug(`W&B run '${runId}' ${choice.direction} an artifact whose project is hidden from this key; skipped.`);
+                    continue;
+                }
+                const what = `an artifact run '${runId}' ${choice.direction}`;
+                const named = versionAndAliases(aliasesIn(artifact, sequence), artifact.versionIndex, what);
+                const version = {
+                    artifact,
+                    ref: { id: artifact.id, path: sequence, version: named.version, type: artifact.type },
+                    aliases: named.aliases,
+                    run: runId,
+                };
+                if (artifact.state === 'PENDING') {
+                    log.warning(`W&B artifact ${describeVersion(version)}, ${choice.direction} by run '${runId}', is not committed yet; skipped.`);
+                    continue;
+                }
+                out.push(version);
+            }
+        }
+        return out;
+    });
+    for await (const list of lists)
+        yield* list;
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/version-entries.ts
+
+
+
+
+
+
+
+
+
+
+/** Base64 of a 16-byte digest: the only digest form of a stored (non-reference) entry (§4 table). */
+const MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
+async function listVersionEntries(session, version, out) {
+    const { gql, api, log, selection } = session;
+    const what = describeVersion(version);
+    if (version.artifact.state === 'DELETED')
+        log.warning(`W&B artifact ${what} is marked deleted; it is downloaded as the client does.`);
+    const manifest = await fetchManifest(gql, api, version.artifact.id, what);
+    // §4's digest is the MD5 form; an artifact whose entries carry other digests has an XXH128 digest (§0).
+    const computed = manifestDigest(manifest.entries);
+    const md5Only = manifest.entries.every((e) => e.algorithm === 'MD5');
+    if (md5Only && version.artifact.digest !== '' && computed !== version.artifact.digest) {
+        log.warning(`The manifest of W&B artifact ${what} does not add up to the artifact's digest (${version.artifact.digest}, computed ${computed}).`);
+    }
+    const picked = pickEntries(manifest.entries, selection.entries, what, log.warning.bind(log));
+    // The resolved version, as the user sees it: `model:best` is `entity/project/model:v7`.
+    const asked = version.requested !== undefined ? `'${version.requested}' is ` : version.run !== undefined ? `(run '${version.run}') ` : '';
+    const aliases = version.aliases.length > 0 ? ` (aliases ${version.aliases.join(', ')})` : '';
+    log.info(`W&B artifact ${asked}${what}${aliases}: ${picked.length} of ${manifest.entries.length} entries selected.`);
+    const features = await session.features();
+    const build = new EntryFiles(session, version, manifest, features);
+    const references = picked.filter((e) => e.ref !== null);
+    if (references.length > 0)
+        out.push(references.map((e) => build.file(e, null, true)));
+    const waiting = new Map(picked.filter((e) => e.ref === null).map((e) => [e.path, e]));
+    if (waiting.size === 0)
+        return;
+    const known = new Set(manifest.entries.map((e) => e.path));
+    let unknown = 0;
+    for await (const page of listFileUrls(gql, features.has(Feature.membershipFiles), version.ref, selection.fileUrlBatch)) {
+        const files = [];
+        for (const listed of page) {
+            const entry = waiting.get(listed.name);
+            if (entry === undefined) {
+                if (!known.has(listed.name))
+                    unknown += 1;
+                continue;
+            }
+            waiting.delete(listed.name);
+            files.push(build.file(entry, listed.directUrl, true));
+        }
+        out.push(files);
+        // Every picked entry has its URL: later batches hold none of them.
+        if (waiting.size === 0)
+            break;
+    }
+    if (unknown > 0) {
+        log.warning(`W&B lists ${unknown} file(s) of artifact ${what} that its manifest does not have; they cannot be verified and were not downloaded.`);
+    }
+    if (waiting.size > 0) {
+        // §5.1: the client silently skips entries the listing leaves out; here they go through the download handler.
+        log.warning(`W&B's file listing of artifact ${what} leaves out ${waiting.size} of its entries; they are fetched through the server's download handler.`);
+        out.push([...waiting.values()].map((e) => build.file(e, null, false)));
+    }
+}
+/** The entries `files`/`pattern` pick; a name that is no entry is a warning (as a missing run file). */
+function pickEntries(entries, choice, what, warn) {
+    if (choice.kind === 'all')
+        return [...entries];
+    if (choice.kind === 'matching')
+        return entries.filter((e) => choice.matches(e.path));
+    const byPath = new Map(entries.map((e) => [e.path, e]));
+    const picked = [];
+    for (const name of choice.names) {
+        const entry = byPath.get(name);
+        if (entry === undefined)
+            warn(`W&B artifact ${what} has no entry named '${name}'.`);
+        else
+            picked.push(entry);
+    }
+    return picked;
+}
+/** Builds the RemoteFiles of one version's entries. */
+class EntryFiles {
+    session;
+    version;
+    manifest;
+    features;
+    folder;
+    folderCheck;
+    constructor(session, version, manifest, features) {
+        this.session = session;
+        this.version = version;
+        this.manifest = manifest;
+        this.features = features;
+        this.folder = artifactFolder(version);
+        this.folderCheck = checkRunId(this.folder.folder, 'W&B artifact folder');
+    }
+    file(entry, directUrl, listed) {
+        const { version } = this;
+        const { path } = version.ref;
+        const handle = {
+            ref: version.ref,
+            entryPath: entry.path,
+            digest: entry.digest,
+            directUrl,
+            fallbackUrl: fallbackUrl({
+                baseUrl: this.session.selection.baseUrl,
+                ref: version.ref,
+                storageLayout: this.manifest.storageLayout,
+                storageRegion: this.manifest.storageRegion,
+                features: this.features,
+                entryPath: entry.path,
+                digest: entry.digest,
+                birthArtifactId: entry.birthArtifactId,
+            }),
+            relisted: !listed,
+            httpReference: null,
+            verifiable: entry.ref !== null || (entry.algorithm === 'MD5' && MD5_BASE64.test(entry.digest)),
+            algorithm: entry.algorithm,
+        };
+        const details = {
+            artifact: `${collectionLabel(path)}:${version.ref.version}`,
+            version: version.ref.version,
+            aliases: version.aliases,
+            type: version.artifact.type,
+            artifactDigest: version.artifact.digest,
+            entryPath: entry.path,
+            entryDigest: entry.digest,
+        };
+        if (version.requested !== undefined)
+            details.requested = version.requested;
+        if (version.run !== undefined)
+            details.run = version.run;
+        const file = {
+            backend: 'wandb',
+            project: `${path.entity}/${path.project}`,
+            containerKind: 'artifact',
+            container: this.folder.container,
+            attribute: entry.path,
+            pathParts: [],
+            details,
+            handle,
+        };
+        if (entry.size !== null)
+            file.size = entry.size;
+        if (entry.ref !== null) {
+            details.reference = entry.ref;
+            const kind = classifyReference(entry.ref);
+            if (kind.kind === 'http')
+                handle.httpReference = kind.url;
+            else
+                file.reference = { uri: entry.ref, note: kind.note };
+        }
+        else if (handle.verifiable) {
+            file.checksum = { algorithm: 'md5', value: entry.digest };
+            // §4: blobs are content-addressed by MD5; the same digest and size are the same bytes.
+            file.contentKey = `md5:${entry.digest}:${entry.size ?? '?'}`;
+        }
+        const nameCheck = checkFileName(entry.path, 'W&B artifact entry');
+        if (!this.folderCheck.ok)
+            file.invalidName = this.folderCheck.reason;
+        else if (!nameCheck.ok)
+            file.invalidName = nameCheck.reason;
+        else
+            file.pathParts = [this.folder.folder, ...nameCheck.parts];
+        return file;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backends/wandb/artifacts/artifact-source.ts
+// The W&B source in artifact mode (wandb-artifacts.md): the versions the selection names, then each version's
+// entries as its manifest and file-URL batches arrive — two versions at a time, handed on in order, so downloads
+// start with the first batch of the first version.
+
+
+
+
+
+
+/** Versions whose manifests and file URLs are fetched at the same time. */
+const VERSION_CONCURRENCY = 2;
+function createArtifactSource(selection, gql, authorization, ctx) {
+    const session = new ArtifactSession(gql, ctx.api, selection, ctx.log, authorization);
+    const locator = new EntryLocator(session);
+    return {
+        name: 'wandb',
+        async *resolve() {
+            const streams = orderedPool(versionsToFetch(session), VERSION_CONCURRENCY, (version) => Promise.resolve(PageStream.from((out) => listVersionEntries(session, version, out))));
+            for await (const pages of streams) {
+                for await (const page of pages)
+                    if (page.length > 0)
+                        yield page;
+            }
+        },
+        locate: (file, renew) => locator.locate(file, renew),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/backends/wandb/api/run-files.ts
@@ -62169,7 +64187,7 @@ async function* listRunFiles(gql, path, runId, query, perPage) {
             fileLimit: perPage,
             fileCursor: cursor,
         });
-        const run = projectOf(data, path).run;
+        const run = runs_projectOf(data, path).run;
         if (run === null || run === undefined)
             throw new runs_RunNotFoundError(path, runId);
         if (!graphql_client_isObject(run))
@@ -62195,7 +64213,7 @@ function fileNodeOf(node, what) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/backends/wandb/locator.ts
+;// CONCATENATED MODULE: ./src/backends/wandb/run-files/locator.ts
 
 
 
@@ -62284,69 +64302,8 @@ class WandbLocator {
     }
 }
 
-;// CONCATENATED MODULE: ./src/backends/wandb/file-names.ts
-// Which W&B file names may become local paths. W&B names are run-relative POSIX paths (`media/images/x.png`)
-// and are mirrored under `<destination>/<run id>/`. The released clients join them to the root unchecked; the
-// newest client (wandb.md §4, HEAD `validate_fspath`) refuses hostile ones, and so do we. A refused file is not
-// dropped: it is reported with the reason (RemoteFile.invalidName), so the user sees what the server holds.
-const file_names_WINDOWS_DRIVE = /^[A-Za-z]:/;
-/**
- * Normalises like Python's PurePosixPath (§4: `a//b`, `./a` and a trailing `/` collapse) and refuses names that
- * are absolute, contain a `..` part, NUL, a backslash (a Windows separator, so `a\..\b` and `\\server\x` can
- * never be read as paths), start with a Windows drive (`C:`), or normalise to `.` (nothing).
- */
-function checkFileName(name) {
-    if (name.includes('\0'))
-        return refuse(name, 'contains a NUL character');
-    if (name.includes('\\'))
-        return refuse(name, 'contains a backslash, which Windows reads as a folder separator');
-    if (name.startsWith('/'))
-        return refuse(name, 'is an absolute path');
-    if (file_names_WINDOWS_DRIVE.test(name))
-        return refuse(name, 'starts with a Windows drive letter');
-    const parts = name.split('/').filter((part) => part !== '' && part !== '.');
-    if (parts.includes('..'))
-        return refuse(name, "contains a '..' segment");
-    if (parts.length === 0)
-        return refuse(name, 'names no file (it normalises to `.`)');
-    return { ok: true, parts };
-}
-/** A run id becomes the first folder level, so it must be one plain path segment. */
-function checkRunId(id) {
-    if (id === '' || id === '.' || id === '..')
-        return { ok: false, reason: `W&B run id '${id}' cannot be used as a folder name` };
-    if (/[/\\\0]/.test(id) || file_names_WINDOWS_DRIVE.test(id)) {
-        return { ok: false, reason: `W&B run id ${JSON.stringify(id)} contains a path separator, NUL or drive prefix` };
-    }
-    return { ok: true, parts: [id] };
-}
-function refuse(name, why) {
-    // JSON.stringify shows control characters and NUL visibly instead of writing them into logs.
-    return { ok: false, reason: `W&B file name ${JSON.stringify(name)} ${why}; it was not downloaded` };
-}
+;// CONCATENATED MODULE: ./src/backends/wandb/run-files/resolver.ts
 
-;// CONCATENATED MODULE: ./src/backends/wandb/api/viewer.ts
-// The entity to use when `project` names none: the viewer's default entity, fetched with the client's own
-// `GetDefaultEntity` operation (wandb.md §2.0 "Path parsing"). WANDB_ENTITY is folded into `project` by the
-// settings before we get here, so this runs only when neither gave an entity.
-
-
-
-
-async function fetchDefaultEntity(gql, projectName) {
-    const data = await gql.query('GetDefaultEntity', GET_DEFAULT_ENTITY_QUERY, {});
-    // §2.0: `viewer` may be null (the key belongs to nobody the server knows); `entity` is nullable.
-    if (!graphql_client_isObject(data.viewer)) {
-        throw new errors/* AuthenticationError */.v3('W&B did not recognise the API key (it answered with no viewer). Check the api-token input (or WANDB_API_KEY) and api-url.');
-    }
-    const entity = data.viewer.entity;
-    if (typeof entity !== 'string' || entity === '') {
-        throw new errors/* InputError */.dz(WandbInputs.project, `'${projectName}' names no entity, and the API key's account has no default entity. Give entity/project (or set WANDB_ENTITY).`);
-    }
-    return entity;
-}
-
-;// CONCATENATED MODULE: ./src/backends/wandb/resolver.ts
 
 
 
@@ -62354,14 +64311,9 @@ async function fetchDefaultEntity(gql, projectName) {
 
 
 /** Runs whose files are listed at the same time (each run's pages stay sequential). */
-const RUN_CONCURRENCY = 4;
-/** §2.2: the client's default order, oldest run first. */
-const RUN_ORDER = '+created_at';
+const resolver_RUN_CONCURRENCY = 4;
 /** Base64 of a 16-byte digest, the only md5 form W&B reports (§2.3); `"0"` is a placeholder. */
-const MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
-async function* toAsync(items) {
-    yield* items;
-}
+const resolver_MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
 class WandbResolver {
     plan;
     gql;
@@ -62377,46 +64329,12 @@ class WandbResolver {
             project: this.plan.project,
         };
         // A few runs are listed at once; each run's pages are handed on as they arrive, in run order.
-        const streams = orderedPool(this.runs(path), RUN_CONCURRENCY, (runId) => Promise.resolve(PageStream.from((out) => this.filesOf(path, runId, out))));
+        const runs = selectedRuns(this.gql, path, this.plan, this.plan.perPage, this.log);
+        const streams = orderedPool(runs, resolver_RUN_CONCURRENCY, (runId) => Promise.resolve(PageStream.from((out) => this.filesOf(path, runId, out))));
         for await (const pages of streams) {
             for await (const page of pages)
                 if (page.length > 0)
                     yield page;
-        }
-    }
-    /** Ids of the runs to read, each known to exist on the server (listed, or named and confirmed). */
-    async *runs(path) {
-        const choice = this.plan.runs;
-        if (choice.kind === 'ids' && this.plan.filter === null) {
-            // Every named run is confirmed (one `Run` query each, a few at once) before any file is listed: downloads
-            // start with the first listed page, and a run that does not exist is an input mistake to report before.
-            const confirmed = [];
-            for await (const id of orderedPool(toAsync(choice.ids), RUN_CONCURRENCY, (runId) => fetchRun(this.gql, path, runId).then(() => runId))) {
-                confirmed.push(id);
-            }
-            yield* confirmed;
-            return;
-        }
-        // Ids together with a filter: the server intersects them, as a run the filter excludes is not wanted.
-        const filters = choice.kind === 'ids'
-            ? JSON.stringify({ $and: [JSON.parse(this.plan.filter ?? '{}'), { name: { $in: choice.ids } }] })
-            : (this.plan.filter ?? '{}');
-        const listed = new Set();
-        for await (const page of listRuns(this.gql, path, { filters, order: RUN_ORDER, perPage: this.plan.perPage })) {
-            for (const run of page) {
-                if (choice.kind === 'regex' && !choice.matches(run.id) && !(run.displayName !== null && choice.matches(run.displayName)))
-                    continue;
-                if (listed.has(run.id))
-                    continue;
-                listed.add(run.id);
-                yield run.id;
-            }
-        }
-        if (choice.kind === 'ids') {
-            for (const id of choice.ids) {
-                if (!listed.has(id))
-                    this.log.warning(`W&B run '${id}' in '${projectLabel(path)}' does not exist or does not match the filter.`);
-            }
         }
     }
     async filesOf(path, runId, out) {
@@ -62467,7 +64385,7 @@ class WandbResolver {
         };
         if (node.sizeBytes !== null)
             file.size = node.sizeBytes;
-        if (node.md5 !== null && MD5_BASE64.test(node.md5))
+        if (node.md5 !== null && resolver_MD5_BASE64.test(node.md5))
             file.checksum = { algorithm: 'md5', value: node.md5 };
         else if (node.md5 !== null && node.md5 !== '0')
             this.log.debug(`W&B file '${node.name}': md5 '${node.md5}' is not a base64 MD5; not verified`);
@@ -62494,9 +64412,12 @@ function isPlaceholder(node) {
 
 
 
+
 function createWandbSource(selection, ctx) {
     const authorization = basicAuthHeader(selection.apiKey);
     const gql = new WandbGraphqlClient(ctx.api, selection.baseUrl, authorization);
+    if (selection.mode === 'artifacts')
+        return createArtifactSource(selection, gql, authorization, ctx);
     const resolver = new WandbResolver(selection, gql, ctx.log);
     const locator = new WandbLocator(gql, authorization);
     return {
@@ -62517,6 +64438,15 @@ const wandb = {
     labels: { item: 'file' },
     examples: [
         { what: 'every image of finished runs', flags: `--project entity/seabird --filter '{"state": "finished"}' --pattern 'media/images/%'` },
+        { what: "the artifact version aliased 'best'", flags: '--project entity/seabird --artifacts model:best' },
+        {
+            what: "the 3 newest versions of every 'dataset' artifact",
+            flags: '--project entity/seabird --artifact-type dataset --artifact-versions 3',
+        },
+        {
+            what: 'the models the finished runs logged',
+            flags: `--project entity/seabird --filter '{"state": "finished"}' --run-artifacts logged --artifact-type model`,
+        },
     ],
     readSelection: readWandbSelection,
     describe: (s) => s.description,
@@ -62530,8 +64460,8 @@ const wandb = {
 
 const SOURCES = [neptune, wandb, mlflow];
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
 ;// CONCATENATED MODULE: ./src/core/http/tls-trust.ts
 // A TLS failure explained: a server certificate the runner does not trust, and what to set so it does.
 /** OpenSSL and Node codes for a server certificate the runner does not trust (or that does not fit the host). */
@@ -62564,7 +64494,7 @@ function describeTlsFailure(error, host) {
 }
 
 // EXTERNAL MODULE: ./src/core/http/network-errors.ts
-var network_errors = __nccwpck_require__(6868);
+var network_errors = __nccwpck_require__(1646);
 ;// CONCATENATED MODULE: ./src/core/http/proxy-hint.ts
 // When a connection failed at the proxy HTTP(S)_PROXY names, a sentence that says so.
 /**
@@ -62800,13 +64730,13 @@ class OriginRouter extends undici/* Dispatcher */.mk {
 }
 
 // EXTERNAL MODULE: ./src/core/plan/local-paths.ts
-var local_paths = __nccwpck_require__(7637);
-// EXTERNAL MODULE: ./src/core/pipeline.ts + 7 modules
-var pipeline = __nccwpck_require__(1759);
+var local_paths = __nccwpck_require__(8395);
+// EXTERNAL MODULE: ./src/core/pipeline.ts + 8 modules
+var pipeline = __nccwpck_require__(3527);
 // EXTERNAL MODULE: ./src/core/report/manifest.ts
-var manifest = __nccwpck_require__(1953);
+var manifest = __nccwpck_require__(4635);
 // EXTERNAL MODULE: ./src/core/plan/shard.ts
-var plan_shard = __nccwpck_require__(1835);
+var plan_shard = __nccwpck_require__(9877);
 ;// CONCATENATED MODULE: ./src/core/types.ts
 // The data that flows through the core: selection → resolved remote files → download plan → results.
 // Nothing here knows about GitHub Actions or about a particular tracker's wire protocol.
@@ -62814,7 +64744,7 @@ const OVERWRITE_POLICIES = ['skip-existing', 'overwrite', 'error'];
 const IF_NO_FILES_FOUND = ['warn', 'error', 'ignore'];
 
 // EXTERNAL MODULE: ./src/settings/common-inputs.ts
-var common_inputs = __nccwpck_require__(3016);
+var common_inputs = __nccwpck_require__(9746);
 ;// CONCATENATED MODULE: ./src/settings/tuning.ts
 // Knobs for unusual networks, read from environment variables (documented in README "Tuning"): how often and
 // how long to retry, and when a silent connection counts as stalled. Defaults suit runners talking to clouds.
@@ -63009,14 +64939,14 @@ async function runJob(settings, hooks) {
 
 /***/ }),
 
-/***/ 7190:
+/***/ 9124:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   S: () => (/* binding */ judge)
 /* harmony export */ });
 /* unused harmony export decideArtifact */
-/* harmony import */ var _core_report_describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4517);
+/* harmony import */ var _core_report_describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6851);
 // How a finished job ends, decided once for both shells: whether the step (or command) fails, what to say when
 // nothing matched (if-no-files-found), which failed files to name, and whether the files go into an artifact.
 
@@ -63025,7 +64955,16 @@ function judge(settings, manifest, listed = 10) {
     if (t.files === 0) {
         const message = (0,_core_report_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .noFilesMessage */ .mK)(settings.source.description, settings.shard);
         const level = settings.ifNoFilesFound === 'error' ? 'error' : settings.ifNoFilesFound === 'warn' ? 'warning' : 'info';
-        return { failed: level === 'error', noFiles: { level, message }, failedFiles: [], moreFailed: 0, missingFiles: [], moreMissing: 0 };
+        return {
+            failed: level === 'error',
+            noFiles: { level, message },
+            failedFiles: [],
+            moreFailed: 0,
+            missingFiles: [],
+            moreMissing: 0,
+            references: [],
+            moreReferences: 0,
+        };
     }
     const failedFiles = manifest.files
         .filter((f) => f.status === 'failed')
@@ -63035,15 +64974,21 @@ function judge(settings, manifest, listed = 10) {
         .filter((f) => f.status === 'missing')
         .slice(0, MISSING_LISTED)
         .map((f) => (0,_core_report_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRecord */ .TV)(f));
+    const references = manifest.files
+        .filter((f) => f.status === 'reference')
+        .slice(0, MISSING_LISTED)
+        .map((f) => (0,_core_report_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .describeReference */ .P5)(f));
     return {
         failed: t.failed > 0,
         failedFiles,
         moreFailed: t.failed - failedFiles.length,
         missingFiles,
         moreMissing: t.missing - missingFiles.length,
+        references,
+        moreReferences: t.reference - references.length,
     };
 }
-/** Missing files named one by one (warnings in the action, lines in the CLI); the rest are counted. */
+/** Missing files and references named one by one (warnings in the action, lines in the CLI); the rest counted. */
 const MISSING_LISTED = 10;
 /**
  * Whether this job's files go into the workflow artifact. Nothing is uploaded in a dry run, when nothing is on
@@ -63063,7 +65008,7 @@ function decideArtifact(settings, manifest) {
         // failed are "no files" for the artifact, so that input decides here, as in actions/upload-artifact (§5).
         if (t.files === 0 || settings.ifNoFilesFound === 'ignore')
             return { upload: false, level: 'info', message };
-        const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed (see ${settings.manifestPath}).`;
+        const detail = `${message} None of the ${t.files} matching file(s) could be downloaded: ${t.missing} missing, ${t.failed} failed${t.reference > 0 ? `, ${t.reference} only referenced` : ''} (see ${settings.manifestPath}).`;
         return { upload: false, level: settings.ifNoFilesFound === 'error' ? 'error' : 'warning', message: detail };
     }
     if (t.failed > 0) {
@@ -63079,7 +65024,7 @@ function decideArtifact(settings, manifest) {
 
 /***/ }),
 
-/***/ 3016:
+/***/ 9746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63123,6 +65068,7 @@ const Outputs = {
     missingCount: 'missing-count',
     skippedCount: 'skipped-count',
     failedCount: 'failed-count',
+    referenceCount: 'reference-count',
     artifactId: 'artifact-id',
     artifactUrl: 'artifact-url',
     artifactDigest: 'artifact-digest',
@@ -63131,7 +65077,7 @@ const Outputs = {
 
 /***/ }),
 
-/***/ 311:
+/***/ 6405:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63355,14 +65301,14 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("readline");
 
 /***/ }),
 
-/***/ 8909:
+/***/ 3917:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Argument } = __nccwpck_require__(9154);
-const { Command } = __nccwpck_require__(4348);
-const { CommanderError, InvalidArgumentError } = __nccwpck_require__(1135);
-const { Help } = __nccwpck_require__(9754);
-const { Option } = __nccwpck_require__(5240);
+const { Argument } = __nccwpck_require__(2562);
+const { Command } = __nccwpck_require__(4604);
+const { CommanderError, InvalidArgumentError } = __nccwpck_require__(4063);
+const { Help } = __nccwpck_require__(3914);
+const { Option } = __nccwpck_require__(3864);
 
 exports.DM = new Command();
 
@@ -63386,10 +65332,10 @@ exports.a2 = InvalidArgumentError; // Deprecated
 
 /***/ }),
 
-/***/ 9154:
+/***/ 2562:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { InvalidArgumentError } = __nccwpck_require__(1135);
+const { InvalidArgumentError } = __nccwpck_require__(4063);
 
 class Argument {
   /**
@@ -63543,7 +65489,7 @@ exports.humanReadableArgName = humanReadableArgName;
 
 /***/ }),
 
-/***/ 4348:
+/***/ 4604:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const EventEmitter = (__nccwpck_require__(8474).EventEmitter);
@@ -63552,11 +65498,11 @@ const path = __nccwpck_require__(6760);
 const fs = __nccwpck_require__(3024);
 const process = __nccwpck_require__(1708);
 
-const { Argument, humanReadableArgName } = __nccwpck_require__(9154);
-const { CommanderError } = __nccwpck_require__(1135);
-const { Help, stripColor } = __nccwpck_require__(9754);
-const { Option, DualOptions } = __nccwpck_require__(5240);
-const { suggestSimilar } = __nccwpck_require__(5030);
+const { Argument, humanReadableArgName } = __nccwpck_require__(2562);
+const { CommanderError } = __nccwpck_require__(4063);
+const { Help, stripColor } = __nccwpck_require__(3914);
+const { Option, DualOptions } = __nccwpck_require__(3864);
+const { suggestSimilar } = __nccwpck_require__(6726);
 
 class Command extends EventEmitter {
   /**
@@ -66327,7 +68273,7 @@ exports.useColor = useColor; // exporting for tests
 
 /***/ }),
 
-/***/ 1135:
+/***/ 4063:
 /***/ ((__unused_webpack_module, exports) => {
 
 /**
@@ -66373,10 +68319,10 @@ exports.InvalidArgumentError = InvalidArgumentError;
 
 /***/ }),
 
-/***/ 9754:
+/***/ 3914:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { humanReadableArgName } = __nccwpck_require__(9154);
+const { humanReadableArgName } = __nccwpck_require__(2562);
 
 /**
  * TypeScript import types for JSDoc, used by Visual Studio Code IntelliSense and `npm run typescript-checkJS`
@@ -67127,10 +69073,10 @@ exports.stripColor = stripColor;
 
 /***/ }),
 
-/***/ 5240:
+/***/ 3864:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { InvalidArgumentError } = __nccwpck_require__(1135);
+const { InvalidArgumentError } = __nccwpck_require__(4063);
 
 class Option {
   /**
@@ -67514,7 +69460,7 @@ exports.DualOptions = DualOptions;
 
 /***/ }),
 
-/***/ 5030:
+/***/ 6726:
 /***/ ((__unused_webpack_module, exports) => {
 
 const maxDistance = 3;
@@ -67773,7 +69719,7 @@ exports.suggestSimilar = suggestSimilar;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(2957);
+/******/ var __webpack_exports__ = __nccwpck_require__(6407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ var __webpack_exports__main = __webpack_exports__.i;
 /******/ export { __webpack_exports__main as main };
