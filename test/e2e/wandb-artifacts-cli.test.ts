@@ -85,7 +85,7 @@ describe('CLI × W&B artifacts', () => {
     em.log.clear();
     const bad = await cli(['--artifacts', MODEL, '--run-artifacts', 'logged']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /Input 'run-artifacts': give either 'artifacts'/);
+    assert.match(bad.stderr, /error: --run-artifacts: give either 'artifacts'/);
     assert.equal(em.log.entries().length, 0);
   });
 });
