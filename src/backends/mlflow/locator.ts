@@ -3,6 +3,7 @@
 // `/get-artifact` route (§3.3). Failed answers are read the MLflow way: a 500 that says "No such file" is a
 // missing file (§3.2, recorded), not a reason to retry for minutes; a `--no-serve-artifacts` 503 will not change;
 // and a 500 for a non-ASCII name on the proxied route (recorded) is retried once through `/get-artifact`.
+import { classifySignedUrlAnswer } from '../../core/download/signed-url-answers.ts';
 import { AuthenticationError, CancelledError, errorMessage } from '../../core/errors.ts';
 import { isRetryableStatus } from '../../core/http/retry-policy.ts';
 import type { FailureKind, Locator, StorageAnswer } from '../../core/source.ts';
@@ -143,15 +144,8 @@ export function classifyServer(answer: StorageAnswer, trackingOrigin: string): F
   return 'fatal';
 }
 
-/** An answer of a storage host to a presigned URL: 401/403 and S3's 400 "expired" mean a new URL is needed. */
-export function classifyStorage(answer: StorageAnswer): FailureKind {
-  const { status } = answer;
-  if (status === 404) return 'missing';
-  if (isRetryableStatus(status)) return 'transient';
-  if (status === 401 || status === 403) return 'expired';
-  if (status === 400 && /expired/i.test(answer.body)) return 'expired';
-  return 'fatal';
-}
+/** An answer of a storage host to a presigned URL (the same for every source that uses them). */
+export const classifyStorage = classifySignedUrlAnswer;
 
 function sameOrigin(url: string, origin: string): boolean {
   try {

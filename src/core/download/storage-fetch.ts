@@ -219,6 +219,11 @@ async function writeHeld(body: Buffer, sink: Sink, hashing: Hashing): Promise<nu
 async function fetchWhole(locator: Locator, sink: Sink, hashing: Hashing, ctx: FetchContext, seen: { md5?: string }): Promise<number> {
   const res = await get(locator, {}, ctx);
   if (res.status < 200 || res.status >= 300) throw await failureOf(res, locator);
+  return takeWholeBody(res, locator, sink, hashing, seen);
+}
+
+/** A successful answer holding the whole object: accepted by the locator, streamed into the sink, length checked. */
+async function takeWholeBody(res: Response, locator: Locator, sink: Sink, hashing: Hashing, seen: { md5?: string }): Promise<number> {
   await accept(res, locator);
   seen.md5 = reportedMd5(res, false);
   const expected = contentLength(res);
@@ -247,15 +252,8 @@ async function fetchRanged(
       await res.body.dump();
       return fetchWhole(locator, sink, hashing, ctx, seen);
     }
-    if (res.status === 200 && offset === 0) {
-      // The server ignored the range and sent everything.
-      await accept(res, locator);
-      seen.md5 = reportedMd5(res, false);
-      const expected = contentLength(res);
-      const n = await appendBody(res.body, sink, hashFor(hashing, seen));
-      if (expected !== undefined && n !== expected) throw new AttemptError('transient', `body ended after ${n} of ${expected} bytes`);
-      return n;
-    }
+    // The server ignored the range and sent everything.
+    if (res.status === 200 && offset === 0) return takeWholeBody(res, locator, sink, hashing, seen);
     if (res.status !== 206) throw await failureOf(res, locator);
     if (offset === 0) {
       await accept(res, locator);

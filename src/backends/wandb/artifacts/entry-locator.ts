@@ -4,6 +4,7 @@
 // storage (the downloader drops the key when the redirect leaves the API host). Should that fail too, the entry
 // is listed again by name for a freshly signed URL (§3.4). An http(s) reference is fetched from its URL and
 // must carry the ETag the manifest recorded (§5.4).
+import { classifySignedUrlAnswer } from '../../../core/download/signed-url-answers.ts';
 import { CancelledError, errorMessage } from '../../../core/errors.ts';
 import { firstHeader } from '../../../core/http/headers.ts';
 import { isRetryableStatus } from '../../../core/http/retry-policy.ts';
@@ -127,18 +128,8 @@ function onOrigin(url: string, origin: string): boolean {
   }
 }
 
-/**
- * A signed storage URL's answer: 404 the blob is gone; 401/403 (GCS/S3 for a revoked or expired signature) and
- * GCS's 400 ExpiredToken mean "get another URL", as the client's fallback does for any non-retried 4xx (§5.3).
- */
-export function classifyStorage(answer: StorageAnswer): FailureKind {
-  const { status } = answer;
-  if (status === 404) return 'missing';
-  if (isRetryableStatus(status)) return 'transient';
-  if (status === 401 || status === 403) return 'expired';
-  if (status === 400 && /expired/i.test(answer.body)) return 'expired';
-  return 'fatal';
-}
+/** An answer of a storage host to a presigned URL (the same for every source that uses them). */
+export const classifyStorage = classifySignedUrlAnswer;
 
 /**
  * The download handler's own answer (before any redirect): 401 means the key is refused (the run stops). Any
