@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline';
 
 const args = process.argv.slice(2);
 const scratch = mkdtempSync(path.join(tmpdir(), 'def-test-tmp-'));
-const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: scratch };
+// npm on Node 22+ keeps a compile cache in the temp folder (`node-compile-cache/`): not a test's leftover, so off.
+const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: scratch, NODE_DISABLE_COMPILE_CACHE: '1' };
 // Keep the runner's colours on a terminal, although its output now goes through this process.
 if (process.stdout.isTTY && env.NO_COLOR === undefined) env.FORCE_COLOR ??= '1';
 
