@@ -46696,7 +46696,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_report_describe_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4517);
 /* harmony import */ var _job_cancellation_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7388);
 /* harmony import */ var _job_heap_limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8729);
-/* harmony import */ var _job_job_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5940);
+/* harmony import */ var _job_job_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3512);
 /* harmony import */ var _job_verdict_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7190);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(311);
 /* harmony import */ var _exit_codes_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8551);
@@ -47923,6 +47923,10 @@ async function fetchWhole(locator, sink, hashing, ctx, seen) {
     const res = await get(locator, {}, ctx);
     if (res.status < 200 || res.status >= 300)
         throw await failureOf(res, locator);
+    return takeWholeBody(res, locator, sink, hashing, seen);
+}
+/** A successful answer holding the whole object: accepted by the locator, streamed into the sink, length checked. */
+async function takeWholeBody(res, locator, sink, hashing, seen) {
     await accept(res, locator);
     seen.md5 = reportedMd5(res, false);
     const expected = contentLength(res);
@@ -47945,16 +47949,9 @@ async function fetchRanged(locator, ranged, sink, hashing, ctx, seen) {
             await res.body.dump();
             return fetchWhole(locator, sink, hashing, ctx, seen);
         }
-        if (res.status === 200 && offset === 0) {
-            // The server ignored the range and sent everything.
-            await accept(res, locator);
-            seen.md5 = reportedMd5(res, false);
-            const expected = contentLength(res);
-            const n = await appendBody(res.body, sink, hashFor(hashing, seen));
-            if (expected !== undefined && n !== expected)
-                throw new attempt_error/* AttemptError */.c('transient', `body ended after ${n} of ${expected} bytes`);
-            return n;
-        }
+        // The server ignored the range and sent everything.
+        if (res.status === 200 && offset === 0)
+            return takeWholeBody(res, locator, sink, hashing, seen);
         if (res.status !== 206)
             throw await failureOf(res, locator);
         if (offset === 0) {
@@ -49133,7 +49130,7 @@ function limitHeapGrowth(env = process.env, v8Version = process.versions.v8) {
 
 /***/ }),
 
-/***/ 5940:
+/***/ 3512:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49388,6 +49385,25 @@ function rest_client_text(value) {
 
 // EXTERNAL MODULE: ./src/core/http/retry-policy.ts
 var retry_policy = __nccwpck_require__(7853);
+;// CONCATENATED MODULE: ./src/core/download/signed-url-answers.ts
+// What a failed answer to a presigned (signed) storage URL means, for sources that hand the downloader such URLs
+// (GCS V4 and S3 SigV4 signatures): 404 the object is gone; 408/429/5xx try again; 401/403, and GCS's 400
+// `ExpiredToken`, mean the signature expired or was revoked, so the source must give a new URL; anything else
+// will not get better.
+
+function classifySignedUrlAnswer(answer) {
+    const { status } = answer;
+    if (status === 404)
+        return 'missing';
+    if ((0,retry_policy/* isRetryableStatus */.PS)(status))
+        return 'transient';
+    if (status === 401 || status === 403)
+        return 'expired';
+    if (status === 400 && /expired/i.test(answer.body))
+        return 'expired';
+    return 'fatal';
+}
+
 // EXTERNAL MODULE: ./src/core/download/attempt-error.ts
 var attempt_error = __nccwpck_require__(3334);
 ;// CONCATENATED MODULE: ./src/core/source.ts
@@ -49656,6 +49672,7 @@ function normaliseUserPath(value) {
 
 
 
+
 function isMlflowHandle(value) {
     const h = value;
     return typeof h === 'object' && h !== null && typeof h.rel === 'string' && typeof h.store === 'object';
@@ -49768,19 +49785,8 @@ function classifyServer(answer, trackingOrigin) {
         return sameOrigin(answer.url, trackingOrigin) ? 'refused' : 'fatal';
     return 'fatal';
 }
-/** An answer of a storage host to a presigned URL: 401/403 and S3's 400 "expired" mean a new URL is needed. */
-function classifyStorage(answer) {
-    const { status } = answer;
-    if (status === 404)
-        return 'missing';
-    if ((0,retry_policy/* isRetryableStatus */.PS)(status))
-        return 'transient';
-    if (status === 401 || status === 403)
-        return 'expired';
-    if (status === 400 && /expired/i.test(answer.body))
-        return 'expired';
-    return 'fatal';
-}
+/** An answer of a storage host to a presigned URL (the same for every source that uses them). */
+const classifyStorage = classifySignedUrlAnswer;
 function sameOrigin(url, origin) {
     try {
         return new URL(url).origin === origin;
@@ -63011,6 +63017,7 @@ function referenceMatches(digest, etag, finalUrl) {
 
 
 
+
 function isEntryHandle(value) {
     const h = value;
     return typeof h === 'object' && h !== null && typeof h.entryPath === 'string' && typeof h.fallbackUrl === 'string';
@@ -63095,22 +63102,8 @@ function onOrigin(url, origin) {
         return false;
     }
 }
-/**
- * A signed storage URL's answer: 404 the blob is gone; 401/403 (GCS/S3 for a revoked or expired signature) and
- * GCS's 400 ExpiredToken mean "get another URL", as the client's fallback does for any non-retried 4xx (§5.3).
- */
-function entry_locator_classifyStorage(answer) {
-    const { status } = answer;
-    if (status === 404)
-        return 'missing';
-    if ((0,retry_policy/* isRetryableStatus */.PS)(status))
-        return 'transient';
-    if (status === 401 || status === 403)
-        return 'expired';
-    if (status === 400 && /expired/i.test(answer.body))
-        return 'expired';
-    return 'fatal';
-}
+/** An answer of a storage host to a presigned URL (the same for every source that uses them). */
+const entry_locator_classifyStorage = classifySignedUrlAnswer;
 /**
  * The download handler's own answer (before any redirect): 401 means the key is refused (the run stops). Any
  * other refusal, a 404 included, may be a server without this handler, so the entry is listed again first;
